@@ -1,0 +1,315 @@
+"""The dashboard's four counters and the policy for caching them.
+
+This is the one place that defines what each counter counts (and so the list
+behind it) and when a cached value may be served. The API view, the pages,
+the admin, the signal receivers and the commands all call it.
+
+Cache policy
+- A row of dashboard_stats is served while it is not marked stale, counts
+  today's local date (daily counters), was computed less than STATS_CACHE_TTL
+  seconds ago (and not in the future) and is not negative. Anything else is
+  recomputed on read, so the day rolls over by itself, with or without cron.
+- Every ORM write marks the counters it touched stale once its transaction
+  commits (receivers.py, transaction_batch.py): one UPDATE that also bumps the
+  row's version. That is O(1) whatever the table size, and idempotent.
+- A recompute reads the row versions *before* counting and stores a value
+  only where the version is unchanged. A write that commits after the count
+  began has bumped the version (store skipped, row stays stale) or bumps it
+  after the store (row marked stale again): an older count can never
+  overwrite a newer state, and no Python read-modify-write is involved.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, models
+from django.db.models import F
+from django.utils import timezone
+
+from dashboard_app.models import DashboardStat
+from dashboard_app.transaction_batch import settle, unsettled_keys
+from scripts_app.dates import day_window, local_today, local_zone
+from scripts_app.models import Script, ScriptExecution, Status
+
+logger = logging.getLogger(__name__)
+
+TOTAL_SCRIPTS = "total_scripts"
+TODAY_EXECUTIONS = "today_executions"
+TODAY_FAILED_SCRIPTS = "today_failed_scripts"
+INACTIVE_SCRIPTS = "inactive_scripts"
+
+
+@dataclass(frozen=True)
+class Counter:
+    key: str
+    daily: bool
+    rows: Callable[[date], models.QuerySet]  # the list behind the counter
+
+    def count(self, day: date) -> int:
+        return self.rows(day).count()
+
+
+COUNTERS: dict[str, Counter] = {
+    counter.key: counter
+    for counter in (
+        Counter(TOTAL_SCRIPTS, daily=False, rows=lambda day: Script.objects.all()),
+        Counter(TODAY_EXECUTIONS, daily=True, rows=lambda day: ScriptExecution.objects.started_on(day)),
+        Counter(TODAY_FAILED_SCRIPTS, daily=True, rows=lambda day: Script.objects.failed_on(day)),
+        Counter(INACTIVE_SCRIPTS, daily=False, rows=lambda day: Script.objects.inactive()),
+    )
+}
+KEYS: tuple[str, ...] = tuple(COUNTERS)
+DAILY_KEYS: frozenset[str] = frozenset(key for key, c in COUNTERS.items() if c.daily)
+
+
+@dataclass(frozen=True)
+class Stats:
+    values: dict[str, int]
+    day: date
+    time_zone: str
+    computed_at: datetime
+    source: Literal["cache", "live"]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_stats(*, use_cache: bool = True, using: str = DEFAULT_DB_ALIAS) -> Stats:
+    """The four counters for today: cached where the policy allows, else recomputed."""
+    now = timezone.now()
+    today = now.astimezone(local_zone()).date()
+    rows = _read_rows(KEYS)
+    servable: dict[str, DashboardStat] = {}
+    if use_cache:
+        # This connection's own uncommitted writes are not in the cache yet.
+        unsettled = unsettled_keys(using) | _unconfirmed_keys
+        servable = {
+            key: row
+            for key, row in rows.items()
+            if key not in unsettled and is_servable(row, today=today, now=now)
+        }
+    values = {key: row.stat_value for key, row in servable.items()}
+    stale_keys = [key for key in KEYS if key not in servable]
+    if stale_keys:
+        values.update(_recompute_and_store(stale_keys, rows, day=today, now=now, using=using))
+    computed_at = min([row.updated_at for row in servable.values()], default=now)
+    return Stats(
+        values={key: values[key] for key in KEYS},
+        day=today,
+        time_zone=settings.TIME_ZONE,
+        computed_at=computed_at.astimezone(local_zone()),
+        source="live" if stale_keys else "cache",
+    )
+
+
+def is_servable(row: DashboardStat, *, today: date, now: datetime) -> bool:
+    age = now - row.updated_at
+    return (
+        not row.stale
+        and row.stat_value >= 0
+        and timedelta(0) <= age < timedelta(seconds=settings.STATS_CACHE_TTL)
+        and (not COUNTERS[row.stat_key].daily or row.day == today)
+    )
+
+
+def refresh_stats() -> Stats:
+    """Recompute all four counters from the tables and store them."""
+    return get_stats(use_cache=False)
+
+
+def reset_daily_stats() -> dict[str, int]:
+    """Start today's daily counters: zero plus whatever today already recorded."""
+    today = local_today()
+    keys = sorted(DAILY_KEYS)
+    return _recompute_and_store(keys, _read_rows(keys), day=today, now=timezone.now())
+
+
+@dataclass(frozen=True)
+class Drift:
+    key: str
+    cached: int | None
+    fresh: int
+    served: bool  # whether a cached read would serve `cached` as it stands
+
+
+def check_drift() -> list[Drift]:
+    """Compare each cached counter with a fresh count, changing nothing.
+
+    Only rows the cache holds out as current can drift: a row marked stale
+    or counting an earlier day is already known to need a recompute.
+    """
+    today = local_today()
+    rows = _read_rows(KEYS)
+    report = []
+    for key in KEYS:
+        row = rows.get(key)
+        current = row is not None and not row.stale and (not COUNTERS[key].daily or row.day == today)
+        report.append(
+            Drift(
+                key=key,
+                cached=row.stat_value if row else None,
+                fresh=COUNTERS[key].count(today),
+                served=current,
+            )
+        )
+    return report
+
+
+def drifted(report: Iterable[Drift]) -> list[str]:
+    return [item.key for item in report if item.served and item.cached != item.fresh]
+
+
+def _read_rows(keys: Iterable[str]) -> dict[str, DashboardStat]:
+    return {row.stat_key: row for row in DashboardStat.objects.filter(stat_key__in=list(keys))}
+
+
+def _recompute_and_store(
+    keys: Iterable[str],
+    rows: dict[str, DashboardStat],
+    *,
+    day: date,
+    now: datetime,
+    using: str = DEFAULT_DB_ALIAS,
+) -> dict[str, int]:
+    """Count `keys` and store each value unless a write bumped its version meanwhile.
+
+    `rows` must have been read before this call: their versions guard the store.
+    """
+    keys = list(keys)
+    try:
+        absent = [key for key in keys if key not in rows]
+        if absent:
+            # Create the rows first (stale), so that writes from here on bump
+            # a version we read before counting.
+            DashboardStat.objects.bulk_create(
+                [DashboardStat(stat_key=key, stale=True, day=day) for key in absent],
+                ignore_conflicts=True,
+            )
+            rows = {**rows, **_read_rows(absent)}
+    except DatabaseError:
+        logger.exception("Could not create dashboard_stats rows %s", absent)
+    values = {key: COUNTERS[key].count(day) for key in keys}
+    stored = [
+        key
+        for key in keys
+        if key in rows and _store(key, values[key], version=rows[key].version, day=day, now=now)
+    ]
+    settle(using, stored)
+    return values
+
+
+def _store(key: str, value: int, *, version: int, day: date, now: datetime) -> bool:
+    try:
+        stored = DashboardStat.objects.filter(stat_key=key, version=version).update(
+            stat_value=value, day=day, stale=False, updated_at=now
+        )
+    except DatabaseError:
+        # The value we serve is still right; the row stays as it was and the
+        # next read recomputes it.
+        logger.exception("Could not store dashboard counter %s", key)
+        return False
+    if stored:
+        _unconfirmed_keys.discard(key)
+    return bool(stored)
+
+
+# ---------------------------------------------------------------- writing
+
+# Keys whose invalidation failed in this process: until this process stores
+# them again it does not trust the cache for them (other processes rely on
+# the TTL).
+_unconfirmed_keys: set[str] = set()
+
+
+def mark_stale(keys: Iterable[str]) -> int:
+    """Mark cached counters stale and bump their versions (a single UPDATE)."""
+    return DashboardStat.objects.filter(stat_key__in=sorted(keys)).update(
+        stale=True, version=F("version") + 1
+    )
+
+
+def mark_stale_after_write(keys: set[str]) -> None:
+    """Upkeep after a committed write. Never raises: the user's write stands."""
+    for attempt in (1, 2):
+        try:
+            mark_stale(keys)
+            return
+        except Exception:
+            logger.exception("Marking dashboard counters %s stale failed (attempt %d)", keys, attempt)
+    _unconfirmed_keys.update(keys)
+
+
+# ---------------------------------------------- which counters a write touches
+
+UNKNOWN: Any = object()  # a state that was not observed
+
+
+def keys_changed_by_script(before: dict | None, after: dict | None) -> set[str]:
+    """Counters that a script going from `before` to `after` can change.
+
+    A state is a dict of Script.tracked_fields, None for "no such row", or
+    UNKNOWN.
+    """
+    if before is UNKNOWN or after is UNKNOWN:
+        return {INACTIVE_SCRIPTS} if (before is not None and after is not None) else set(KEYS)
+    keys = set()
+    if (before is None) != (after is None):
+        keys.add(TOTAL_SCRIPTS)
+    if _inactive(before) != _inactive(after):
+        keys.add(INACTIVE_SCRIPTS)
+    if before is not None and after is None:
+        keys |= DAILY_KEYS  # its executions went with it
+    return keys
+
+
+def _inactive(state: dict | None) -> bool:
+    return state is not None and not state["active"]
+
+
+def keys_changed_by_execution(before: dict | None, after: dict | None) -> set[str]:
+    """Counters that an execution going from `before` to `after` can change.
+
+    Checked for today and tomorrow: the upkeep runs at commit, which may fall
+    after midnight.
+    """
+    if before is UNKNOWN or after is UNKNOWN:
+        return set(DAILY_KEYS)
+    today = local_today()
+    keys = set()
+    for day in (today, today + timedelta(days=1)):
+        start, end = day_window(day)
+        on_day_before = before is not None and start <= _aware(before["started_at"]) < end
+        on_day_after = after is not None and start <= _aware(after["started_at"]) < end
+        if on_day_before != on_day_after:
+            keys.add(TODAY_EXECUTIONS)
+        failed_before = on_day_before and before["status"] == Status.ERROR
+        failed_after = on_day_after and after["status"] == Status.ERROR
+        if (failed_before or failed_after) and before != after:
+            keys.add(TODAY_FAILED_SCRIPTS)
+    return keys
+
+
+def keys_changed_by_rows(
+    model: type[models.Model], fields: frozenset[str] | None, instances: list | None
+) -> set[str]:
+    """Counters that a bulk write (scripts_app.signals.rows_changed) can change."""
+    by_state = keys_changed_by_script if model is Script else keys_changed_by_execution
+    if fields is None:
+        if instances is None:  # rows removed, which ones unknown
+            return by_state(UNKNOWN, None) if model is Script else set(DAILY_KEYS)
+        # Added or removed rows: a row appearing changes what it disappearing would.
+        return set().union(*(by_state(None, obj.current_state()) for obj in instances))
+    relevant = {"active"} if model is Script else {"status", "started_at", "script", "script_id"}
+    return by_state(UNKNOWN, UNKNOWN) if fields & relevant else set()
+
+
+def _aware(value: datetime) -> datetime:
+    if timezone.is_naive(value):
+        return timezone.make_aware(value, local_zone())
+    return value

@@ -1,0 +1,50 @@
+"""Query budgets: a warm read is one query; a cascade does not scale with rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dashboard_app import stats
+from scripts_app.models import ScriptExecution, Status
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_warm_cached_read_uses_at_most_two_queries(make_script, django_assert_max_num_queries):
+    make_script()
+    stats.refresh_stats()
+    with django_assert_max_num_queries(2):
+        result = stats.get_stats()
+    assert result.source == "cache"
+
+
+def delete_script_with(executions: int, make_script) -> int:
+    script = make_script()
+    ScriptExecution.objects.bulk_create(
+        [ScriptExecution(script=script, status=Status.ERROR) for _ in range(executions)]
+    )
+    stats.refresh_stats()
+    with CaptureQueriesContext(connection) as queries:
+        script.delete()
+    assert not ScriptExecution.objects.filter(script_id=script.pk).exists()
+    return len(queries)
+
+
+def test_deleting_a_script_does_not_scale_queries_with_its_executions(make_script):
+    few = delete_script_with(1, make_script)
+    many = delete_script_with(1000, make_script)
+    assert many == few
+    assert many <= 6  # measured: BEGIN, DELETE executions, DELETE script, COMMIT, mark stale
+
+
+def test_deleting_a_script_with_1000_executions_marks_the_cache_once(make_script):
+    script = make_script()
+    ScriptExecution.objects.bulk_create(
+        [ScriptExecution(script=script, status=Status.ERROR) for _ in range(1000)]
+    )
+    stats.refresh_stats()
+    with CaptureQueriesContext(connection) as queries:
+        script.delete()
+    marks = [q for q in queries if 'UPDATE "dashboard_stats"' in q["sql"]]
+    assert len(marks) == 1
+    assert stats.get_stats().values["today_executions"] == 0

@@ -1,0 +1,201 @@
+"""Scripts (workflows) and the record of their runs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from scripts_app.dates import day_window
+from scripts_app.signals import rows_changed
+
+
+class TracksSavedState(models.Model):
+    """Remembers `tracked_fields` as last read from or written to the database.
+
+    Receivers of post_save compare it with the new values to learn what a
+    save changed without querying again. It is None when unknown: for an
+    instance built in Python, or one loaded with a tracked field deferred.
+    """
+
+    tracked_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self._remember_saved_state()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_saved_state()
+        return instance
+
+    def _remember_saved_state(self) -> None:
+        deferred = self.get_deferred_fields()
+        if any(name in deferred for name in self.tracked_fields):
+            self._saved_state = None
+        else:
+            self._saved_state = {name: self.__dict__[name] for name in self.tracked_fields}
+
+    @property
+    def saved_state(self) -> dict[str, Any] | None:
+        return getattr(self, "_saved_state", None)
+
+    def current_state(self) -> dict[str, Any]:
+        return {name: self.__dict__.get(name) for name in self.tracked_fields}
+
+
+class AnnouncingQuerySet(models.QuerySet):
+    """Sends scripts_app.signals.rows_changed for bulk writes.
+
+    bulk_update() needs no override: it writes through update().
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        rows = super().update(**kwargs)
+        if rows:
+            rows_changed.send(sender=self.model, fields=frozenset(kwargs), instances=None, using=self.db)
+        return rows
+
+    def bulk_create(self, objs, *args: Any, **kwargs: Any):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            rows_changed.send(sender=self.model, fields=None, instances=created, using=self.db)
+        return created
+
+
+class ScriptQuerySet(AnnouncingQuerySet):
+    def inactive(self) -> ScriptQuerySet:
+        """Scripts switched off."""
+        return self.filter(active=False)
+
+    def failed_on(self, day: date) -> ScriptQuerySet:
+        """Scripts with at least one `error` execution started on a local day."""
+        failed_runs = ScriptExecution.objects.started_on(day).failed()
+        return self.filter(pk__in=failed_runs.values("script_id"))
+
+
+class Script(TracksSavedState):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True, default="")
+    active = models.BooleanField(_("active"), default=True, db_index=True)
+    execution_order = models.IntegerField(_("execution order"), default=0)
+    # Defaults rather than auto_now*, which fixtures (raw saves) skip.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
+
+    objects = ScriptQuerySet.as_manager()
+    tracked_fields = ("active",)
+
+    class Meta:
+        db_table = "scripts"
+        ordering = ["execution_order", "id"]
+        verbose_name = _("script")
+        verbose_name_plural = _("scripts")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="script_name_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class Status(models.TextChoices):
+    RUNNING = "running", _("running")
+    SUCCESS = "success", _("success")
+    ERROR = "error", _("error")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class ScriptExecutionQuerySet(AnnouncingQuerySet):
+    def started_on(self, day: date) -> ScriptExecutionQuerySet:
+        """Executions whose started_at falls on a local day (an indexed range)."""
+        start, end = day_window(day)
+        return self.filter(started_at__gte=start, started_at__lt=end)
+
+    def failed(self) -> ScriptExecutionQuerySet:
+        return self.filter(status=Status.ERROR)
+
+    def delete(self):
+        # Executions have no delete signal receivers, so Django deletes them
+        # with one DELETE (also when a script's deletion cascades to them);
+        # announce the deletion once instead.
+        deleted = super().delete()
+        if deleted[0]:
+            rows_changed.send(sender=self.model, fields=None, instances=None, using=self.db)
+        return deleted
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class ScriptExecution(TracksSavedState):
+    script = models.ForeignKey(
+        Script,
+        verbose_name=_("script"),
+        on_delete=models.CASCADE,
+        related_name="executions",
+        # Covered by the (script, started_at) index below.
+        db_index=False,
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    error_message = models.TextField(_("error message"), blank=True, default="")
+
+    objects = ScriptExecutionQuerySet.as_manager()
+    tracked_fields = ("script_id", "status", "started_at")
+
+    class Meta:
+        db_table = "script_executions"
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("script execution")
+        verbose_name_plural = _("script executions")
+        indexes = [
+            # Today's failures, distinct scripts: answered from the index alone.
+            models.Index(fields=["status", "started_at", "script"], name="exec_status_started_script"),
+            # A script's runs and its last run; also serves the foreign key.
+            models.Index(fields=["script", "started_at"], name="exec_script_started"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="execution_status_valid"),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(completed_at__gte=F("started_at")),
+                name="execution_completed_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.RUNNING) | Q(completed_at__isnull=True),
+                name="running_execution_not_completed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.script_id} {self.status} {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+    def clean(self) -> None:
+        if self.completed_at and self.started_at and self.completed_at < self.started_at:
+            raise ValidationError(
+                {"completed_at": _("The completion time may not be earlier than the start time.")}
+            )
+        if self.status == Status.RUNNING and self.completed_at:
+            raise ValidationError({"completed_at": _("A running execution has no completion time.")})
+
+    def delete(self, using: str | None = None, keep_parents: bool = False):
+        using = using or self._state.db or DEFAULT_DB_ALIAS
+        deleted = super().delete(using=using, keep_parents=keep_parents)
+        rows_changed.send(sender=ScriptExecution, fields=None, instances=[self], using=using)
+        return deleted

@@ -1,0 +1,169 @@
+"""Settings, read from the environment with safe local defaults.
+
+SQLite in the project folder is the default database so that a fresh checkout
+runs with no setup; PostgreSQL is reached by setting DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+import tzlocal
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def envbool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else int(value)
+
+
+def envlist(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def minute_of_local_midnight_on_host(time_zone: str) -> int:
+    """The minute of the host's clock at which `time_zone` reaches midnight."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo(time_zone)).date()
+    midnight = datetime.combine(today, time.min, tzinfo=ZoneInfo(time_zone))
+    return midnight.astimezone(ZoneInfo(host_time_zone())).minute
+
+
+def host_time_zone() -> str:
+    """The host's IANA zone name, or UTC when the host does not say."""
+    try:
+        return tzlocal.get_localzone_name() or "UTC"
+    except Exception:  # tzlocal raises on hosts with a broken zone setup
+        return "UTC"
+
+
+DEBUG = envbool("DEBUG", False)
+# The fallback key is for local development only; `check --deploy` flags it.
+SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-local-development-key-do-not-use"
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "scripts_app",
+    # Before django_crontab, so that our `crontab` command (which refuses to
+    # run without a crontab binary) overrides the library's silent one.
+    "dashboard_app",
+    "django_crontab",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "workflow_project.urls"
+WSGI_APPLICATION = "workflow_project.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite settings that make it safe for several writers: WAL lets readers and
+# the writer proceed together, IMMEDIATE takes the write lock at BEGIN (so a
+# transaction never fails to upgrade its lock half-way), and the timeout makes
+# a writer wait for the lock instead of failing with "database is locked".
+# dashboard_app.checks verifies at run time that SQLite applied them.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=envint("CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+    # A file, not :memory:, so that tests can use WAL and several processes.
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = os.environ.get("TIME_ZONE") or host_time_zone()
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Seconds a recomputed dashboard counter may be served from dashboard_stats
+# before it is recomputed; it catches writes made outside Django (raw SQL).
+STATS_CACHE_TTL = envint("STATS_CACHE_TTL", 300)
+
+# Cron fires in the host's zone, which may differ from TIME_ZONE, so the reset
+# is scheduled hourly at the minute on which TIME_ZONE's midnight falls: one
+# run always lands at local midnight whatever the host zone or DST. The reset
+# is idempotent and reads never depend on it (dashboard_app.stats rolls over
+# by itself), so the other runs are harmless.
+CRONJOBS = [
+    (
+        f"{minute_of_local_midnight_on_host(TIME_ZONE)} * * * *",
+        "django.core.management.call_command",
+        ["reset_daily_stats"],
+    ),
+]
+CRONTAB_COMMAND_SUFFIX = "2>&1"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "dashboard_app": {"handlers": ["console"], "level": "INFO"},
+    },
+}
