@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint ci
+.PHONY: run test lint ci messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 
 run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py bootstrap_dev --url http://127.0.0.1:8000/
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed-dev
@@ -30,3 +31,10 @@ lint: $(VENV)/.installed-dev
 	$(PY) manage.py makemigrations --check --dry-run
 
 ci: lint test
+
+# Extract the pages' strings into locale/*/LC_MESSAGES/django.po and compile
+# them (needs gettext). The compiled .mo files are committed, so `make run`
+# works without gettext.
+messages: $(VENV)/.installed-dev
+	$(PY) manage.py makemessages --locale ko --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'

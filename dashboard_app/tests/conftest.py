@@ -1,0 +1,78 @@
+"""Fixtures for the browser tests: Debian's Chromium driven by Playwright against live_server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright is not installed (pip install -r requirements-dev.txt)")
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"No Chromium at {CHROMIUM}: install Debian's package with `apt-get install chromium`")
+    # Playwright's sync API keeps an event loop on this thread; the test's own
+    # ORM calls are still synchronous and run one at a time.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def staff_user(transactional_db):
+    return get_user_model().objects.create_superuser("operator", password="a-long-test-password-1")
+
+
+@pytest.fixture
+def browser_context(chromium, live_server):
+    context = chromium.new_context(
+        base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900}
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def console_errors():
+    """Console errors and uncaught exceptions of the pages a test opens."""
+    return []
+
+
+@pytest.fixture
+def page(browser_context, console_errors):
+    page = browser_context.new_page()
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    return page
+
+
+@pytest.fixture
+def logged_in(browser_context, live_server, staff_user):
+    """Log the browser in as staff_user without going through the form."""
+    client = Client()
+    client.force_login(staff_user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    browser_context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": live_server.url, "httpOnly": True}]
+    )
+    return staff_user

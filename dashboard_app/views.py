@@ -1,0 +1,125 @@
+"""The dashboard page and the list behind each of its counters.
+
+Both read dashboard_app.stats: the counters through get_stats(), the lists
+through COUNTERS[key].rows(day), so a counter and its list cannot disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dashboard_app import history, stats
+from scripts_app.dates import local_today
+from scripts_app.models import ScriptExecution
+
+ROWS_PER_PAGE = 100
+# Days whose local window (the next midnight included) datetime can represent.
+FIRST_DAY, LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
+
+LABELS = {
+    stats.TOTAL_SCRIPTS: gettext_lazy("Total scripts"),
+    stats.TODAY_EXECUTIONS: gettext_lazy("Runs today"),
+    stats.TODAY_FAILED_SCRIPTS: gettext_lazy("Scripts failed today"),
+    stats.INACTIVE_SCRIPTS: gettext_lazy("Inactive scripts"),
+}
+DESCRIPTIONS = {
+    stats.TOTAL_SCRIPTS: gettext_lazy("Every registered script."),
+    stats.TODAY_EXECUTIONS: gettext_lazy("Runs started today, any status."),
+    stats.TODAY_FAILED_SCRIPTS: gettext_lazy("Distinct scripts with a failed run today."),
+    stats.INACTIVE_SCRIPTS: gettext_lazy("Scripts switched off."),
+}
+
+
+def counter_url(key: str, day: date) -> str:
+    url = reverse("counter-list", args=[key])
+    return f"{url}?day={day.isoformat()}" if stats.COUNTERS[key].daily else url
+
+
+def script_text() -> dict[str, str]:
+    """What app.js may have to say, in the page's language."""
+    return {
+        "cached": _("cached"),
+        "live": _("live"),
+        "stale": _(
+            "Could not refresh the numbers: %(reason)s. The numbers shown were computed at %(time)s"
+            " and may be out of date."
+        ),
+        "http_error": _("the server answered with status %(status)s"),
+        "network_error": _("the server could not be reached"),
+        "bad_answer": _("the server's answer could not be read"),
+        "signed_out": _("you are signed out; log in again"),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    current = stats.get_stats()
+    counters = [
+        {
+            "key": key,
+            "label": LABELS[key],
+            "description": DESCRIPTIONS[key],
+            "value": current.values[key],
+            "url": counter_url(key, current.day),
+            "daily": stats.COUNTERS[key].daily,
+        }
+        for key in stats.KEYS
+    ]
+    return render(
+        request,
+        "dashboard_app/dashboard.html",
+        {
+            "stats": current,
+            "counters": counters,
+            "chart": history.bar_chart(history.runs_per_day(today=current.day)),
+            "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS,
+            "text": script_text(),
+        },
+    )
+
+
+@login_required
+def counter_list(request: HttpRequest, key: str) -> HttpResponse:
+    counter = stats.COUNTERS.get(key)
+    if counter is None:
+        raise Http404(_("There is no counter named %(key)s.") % {"key": key})
+    day = local_today()
+    if counter.daily and request.GET.get("day"):
+        try:
+            day = date.fromisoformat(request.GET["day"])
+        except ValueError:
+            day = None
+        if day is None or not FIRST_DAY <= day <= LAST_DAY:
+            return HttpResponseBadRequest(_("The day must be a date written as YYYY-MM-DD."))
+    rows = counter.rows(day)
+    if rows.model is ScriptExecution:
+        rows = rows.select_related("script")
+    elif key == stats.TODAY_FAILED_SCRIPTS:
+        failed_runs = ScriptExecution.objects.started_on(day).failed()
+        rows = rows.prefetch_related(Prefetch("executions", queryset=failed_runs, to_attr="failed_runs"))
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dashboard_app/counter_list.html",
+        {
+            "key": key,
+            "label": LABELS[key],
+            "description": DESCRIPTIONS[key],
+            "daily": counter.daily,
+            "day": day,
+            "page_obj": page,
+            "page_query": f"day={day.isoformat()}" if counter.daily else "",
+            "lists_executions": rows.model is ScriptExecution,
+            "lists_failures": key == stats.TODAY_FAILED_SCRIPTS,
+        },
+    )

@@ -1,0 +1,55 @@
+"""Admin for scripts and their runs.
+
+The activate/deactivate actions write with QuerySet.update(), which announces
+the change (scripts_app.signals.rows_changed) so that derived data such as the
+dashboard counters stays true.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from scripts_app.models import Script, ScriptExecution
+from scripts_app.templatetags.run_format import run_duration
+
+
+@admin.register(Script)
+class ScriptAdmin(admin.ModelAdmin):
+    list_display = ["name", "active", "execution_order", "updated_at"]
+    list_filter = ["active"]
+    search_fields = ["name", "description"]
+    ordering = ["execution_order", "id"]
+    actions = ["activate", "deactivate"]
+
+    @admin.action(description=_("Activate selected scripts"), permissions=["change"])
+    def activate(self, request, queryset) -> None:
+        self._set_active(request, queryset, active=True)
+
+    @admin.action(description=_("Deactivate selected scripts"), permissions=["change"])
+    def deactivate(self, request, queryset) -> None:
+        self._set_active(request, queryset, active=False)
+
+    def _set_active(self, request, queryset, *, active: bool) -> None:
+        changed = queryset.exclude(active=active).update(active=active, updated_at=timezone.now())
+        if active:
+            message = ngettext("%(count)d script activated.", "%(count)d scripts activated.", changed)
+        else:
+            message = ngettext("%(count)d script deactivated.", "%(count)d scripts deactivated.", changed)
+        self.message_user(request, message % {"count": changed}, messages.SUCCESS)
+
+
+@admin.register(ScriptExecution)
+class ScriptExecutionAdmin(admin.ModelAdmin):
+    list_display = ["id", "script", "status", "started_at", "completed_at", "duration"]
+    list_filter = ["status", "started_at"]
+    list_select_related = ["script"]
+    date_hierarchy = "started_at"
+    search_fields = ["script__name", "error_message"]
+    autocomplete_fields = ["script"]
+
+    @admin.display(description=_("duration"))
+    def duration(self, execution: ScriptExecution) -> str:
+        return run_duration(execution.started_at, execution.completed_at)

@@ -1,0 +1,79 @@
+"""Pages for scripts and their runs. Reads come from selectors; writes are plain CRUD."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.generic import CreateView, DeleteView, UpdateView
+
+from scripts_app.forms import ExecutionFilterForm, ScriptForm
+from scripts_app.models import Script, ScriptExecution
+from scripts_app.selectors import executions_matching, scripts_with_last_run
+
+EXECUTIONS_PER_PAGE = 50
+
+
+@login_required
+@ensure_csrf_cookie
+def script_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "scripts_app/script_list.html", {"scripts": scripts_with_last_run()})
+
+
+class ScriptFormMixin(LoginRequiredMixin, PermissionRequiredMixin, SuccessMessageMixin):
+    model = Script
+    form_class = ScriptForm
+    template_name = "scripts_app/script_form.html"
+    success_url = reverse_lazy("script-list")
+
+
+class ScriptCreate(ScriptFormMixin, CreateView):
+    permission_required = "scripts_app.add_script"
+    success_message = _("Script “%(name)s” was created.")
+
+
+class ScriptUpdate(ScriptFormMixin, UpdateView):
+    permission_required = "scripts_app.change_script"
+    success_message = _("Script “%(name)s” was saved.")
+
+
+class ScriptDelete(LoginRequiredMixin, PermissionRequiredMixin, DeleteView):
+    model = Script
+    permission_required = "scripts_app.delete_script"
+    template_name = "scripts_app/script_confirm_delete.html"
+    success_url = reverse_lazy("script-list")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(run_count=self.object.executions.count(), **kwargs)
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Script “%(name)s” was deleted.") % {"name": self.object.name})
+        return super().form_valid(form)
+
+
+@login_required
+def execution_list(request: HttpRequest) -> HttpResponse:
+    form = ExecutionFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        # A filter we cannot read shows nothing rather than an unfiltered list.
+        executions = ScriptExecution.objects.none()
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        executions = executions_matching(
+            script=filters.get("script"), status=filters.get("status"), day=filters.get("date")
+        )
+    page = Paginator(executions, EXECUTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "scripts_app/execution_list.html",
+        {"form": form, "page_obj": page, "filter_query": query.urlencode()},
+    )

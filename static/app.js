@@ -1,0 +1,208 @@
+/* The pages' only script: the dashboard's self-refreshing counters and the
+   scripts page's active switches. No build step, no dependencies. */
+(function () {
+  "use strict";
+
+  var lang = document.documentElement.lang || "en";
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrfToken = csrfMeta ? csrfMeta.content : "";
+
+  function interpolate(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (match, name) {
+      return name in values ? values[name] : match;
+    });
+  }
+
+  function timeFormat(zone) {
+    try {
+      return new Intl.DateTimeFormat(lang, { timeStyle: "medium", timeZone: zone });
+    } catch (error) {
+      return new Intl.DateTimeFormat(lang, { timeStyle: "medium" }); // a zone Intl does not know
+    }
+  }
+
+  var dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeZone: "UTC" });
+
+  function formatDay(isoDay) {
+    return dateFormat.format(new Date(isoDay + "T00:00:00Z"));
+  }
+
+  /* ------------------------------------------------------------ dashboard */
+
+  function Dashboard(root) {
+    this.root = root;
+    this.url = root.getAttribute("data-stats-url");
+    this.seconds = Number(root.getAttribute("data-refresh-seconds")) || 30;
+    this.text = JSON.parse(document.getElementById("dashboard-text").textContent);
+    this.counters = root.querySelector("[data-counters]");
+    this.error = root.querySelector("[data-stats-error]");
+    this.meta = {};
+    var self = this;
+    root.querySelectorAll("[data-meta]").forEach(function (element) {
+      self.meta[element.getAttribute("data-meta")] = element;
+    });
+    this.timer = null;
+    this.inFlight = null;
+    this.lastComputedAt = this.meta.computed_at.getAttribute("datetime");
+    this.showMeta({
+      date: this.meta.date.getAttribute("datetime"),
+      time_zone: this.meta.time_zone.textContent,
+      computed_at: this.lastComputedAt,
+      source: this.meta.source.getAttribute("data-source"),
+    });
+
+    root.querySelector('[data-action="refresh"]').addEventListener("click", function () {
+      self.load(false);
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (document.hidden) {
+        clearTimeout(self.timer); // paused while nobody can see it
+      } else {
+        self.load(true); // back in view: show current numbers at once
+      }
+    });
+    this.schedule();
+  }
+
+  Dashboard.prototype.schedule = function () {
+    var self = this;
+    clearTimeout(this.timer);
+    if (!document.hidden) {
+      this.timer = setTimeout(function () {
+        self.load(true);
+      }, this.seconds * 1000);
+    }
+  };
+
+  Dashboard.prototype.load = function (useCache) {
+    var self = this;
+    if (this.inFlight) {
+      this.inFlight.abort(); // the newer request wins
+    }
+    var controller = new AbortController();
+    this.inFlight = controller;
+    this.counters.setAttribute("aria-busy", "true");
+    clearTimeout(this.timer);
+    return fetch(this.url + "?use_cache=" + (useCache ? "true" : "false"), {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { Accept: "application/json" },
+      signal: controller.signal,
+    })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status === 401 || response.status === 403
+            ? self.text.signed_out
+            : interpolate(self.text.http_error, { status: response.status }));
+        }
+        return response.json().catch(function () {
+          throw new Error(self.text.bad_answer);
+        });
+      })
+      .then(function (body) {
+        self.show(body);
+      })
+      .catch(function (error) {
+        if (error.name === "AbortError") {
+          return;
+        }
+        self.showStale(error instanceof TypeError ? self.text.network_error : error.message);
+      })
+      .finally(function () {
+        if (self.inFlight === controller) {
+          self.inFlight = null;
+          self.counters.removeAttribute("aria-busy");
+          self.schedule();
+        }
+      });
+  };
+
+  Dashboard.prototype.show = function (body) {
+    var data = body && body.success === true && body.data;
+    var keys = Object.keys(data || {});
+    var valid = keys.length > 0 && keys.every(function (key) {
+      return Number.isInteger(data[key]) && data[key] >= 0;
+    });
+    if (!valid || !body.meta) {
+      throw new Error(this.text.bad_answer); // never show numbers we cannot trust
+    }
+    var self = this;
+    keys.forEach(function (key) {
+      var element = self.root.querySelector('[data-stat="' + key + '"]');
+      var text = String(data[key]);
+      if (element && element.textContent !== text) {
+        element.textContent = text; // only changes are announced (aria-live)
+      }
+    });
+    this.root.querySelectorAll("[data-counter-link][data-daily]").forEach(function (link) {
+      var url = new URL(link.href);
+      url.searchParams.set("day", body.meta.date);
+      link.href = url.pathname + url.search;
+    });
+    this.lastComputedAt = body.meta.computed_at;
+    this.showMeta(body.meta);
+    this.counters.setAttribute("data-state", "fresh");
+    this.error.hidden = true;
+    this.error.textContent = "";
+  };
+
+  Dashboard.prototype.showMeta = function (meta) {
+    this.meta.date.setAttribute("datetime", meta.date);
+    this.meta.date.textContent = formatDay(meta.date);
+    this.meta.time_zone.textContent = meta.time_zone;
+    this.meta.computed_at.setAttribute("datetime", meta.computed_at);
+    this.meta.computed_at.textContent = timeFormat(meta.time_zone).format(new Date(meta.computed_at));
+    this.meta.source.setAttribute("data-source", meta.source);
+    this.meta.source.textContent = meta.source === "cache" ? this.text.cached : this.text.live;
+  };
+
+  Dashboard.prototype.showStale = function (reason) {
+    this.counters.setAttribute("data-state", "stale");
+    this.error.textContent = interpolate(this.text.stale, {
+      reason: reason,
+      time: timeFormat(this.meta.time_zone.textContent).format(new Date(this.lastComputedAt)),
+    });
+    this.error.hidden = false;
+  };
+
+  /* ------------------------------------------------ scripts: active switch */
+
+  function initSwitch(button) {
+    button.addEventListener("click", function () {
+      var status = document.getElementById(button.getAttribute("aria-describedby"));
+      button.disabled = true;
+      fetch(button.getAttribute("data-toggle-url"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": csrfToken },
+      })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(button.getAttribute("data-error") + " " + response.status + ".");
+          }
+          return response.json();
+        })
+        .then(function (script) {
+          var active = script.active === true;
+          button.setAttribute("aria-checked", active ? "true" : "false");
+          button.querySelector("[data-switch-text]").textContent =
+            button.getAttribute(active ? "data-label-on" : "data-label-off");
+          button.closest("tr").classList.toggle("is-inactive", !active);
+          status.textContent = "";
+        })
+        .catch(function (error) {
+          status.textContent = error instanceof TypeError ? button.getAttribute("data-network-error") : error.message;
+        })
+        .finally(function () {
+          button.disabled = false;
+          button.focus();
+        });
+    });
+  }
+
+  var dashboard = document.querySelector("[data-dashboard]");
+  if (dashboard) {
+    new Dashboard(dashboard);
+  }
+  document.querySelectorAll("[data-toggle-url]").forEach(initSwitch);
+})();
