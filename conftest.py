@@ -40,3 +40,10 @@ def at(text: str, zone: str) -> datetime:
     from zoneinfo import ZoneInfo
 
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Logging users in is part of many page tests; the real hasher's cost
+    # would make each one take half a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

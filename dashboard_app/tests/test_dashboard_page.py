@@ -1,0 +1,93 @@
+"""The dashboard page as the server renders it (before its script runs)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+
+from conftest import at
+from dashboard_app import stats
+
+NOON = at("2026-11-26 12:00", "Asia/Seoul")
+
+
+@pytest.fixture
+def operator_client(client, db):
+    client.force_login(get_user_model().objects.create_user("viewer", password="x-long-password-9"))
+    return client
+
+
+def shown(html: str) -> dict[str, int]:
+    return {key: int(value) for key, value in re.findall(r'data-stat="(\w+)">(\d+)<', html)}
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/"
+
+
+def test_it_renders_the_four_counters_as_the_stats_module_counts_them(
+    operator_client, make_script, make_execution, seoul
+):
+    with time_machine.travel(NOON, tick=False):
+        broken = make_script(active=False)
+        make_execution(broken, status="error")
+        make_execution(broken, status="error")
+        make_script()
+        html = operator_client.get("/").content.decode()
+        expected = stats.get_stats(use_cache=False).values
+    assert (
+        shown(html)
+        == expected
+        == {
+            "total_scripts": 2,
+            "today_executions": 2,
+            "today_failed_scripts": 1,
+            "inactive_scripts": 1,
+        }
+    )
+
+
+def test_it_says_which_day_and_zone_it_counts_and_when(operator_client, seoul):
+    with time_machine.travel(NOON, tick=False):
+        html = operator_client.get("/").content.decode()
+    assert 'data-meta="date" datetime="2026-11-26"' in html
+    assert '<span data-meta="time_zone">Asia/Seoul</span>' in html
+    assert 'datetime="2026-11-26T12:00:00+09:00"' in html  # computed at
+
+
+def test_daily_counters_link_to_the_list_of_the_day_they_count(operator_client, seoul):
+    with time_machine.travel(NOON, tick=False):
+        html = operator_client.get("/").content.decode()
+    assert 'href="/counters/today_executions/?day=2026-11-26"' in html
+    assert 'href="/counters/today_failed_scripts/?day=2026-11-26"' in html
+    assert 'href="/counters/total_scripts/"' in html
+    assert 'href="/counters/inactive_scripts/"' in html
+
+
+def test_the_counters_are_a_live_region_and_refresh_every_30_seconds(operator_client, settings):
+    html = operator_client.get("/").content.decode()
+    assert re.search(r'<section class="counters"[^>]*aria-live="polite"', html)
+    assert 'data-refresh-seconds="30"' in html
+    assert 'data-stats-url="/api/dashboard/stats"' in html
+
+
+def test_the_history_chart_covers_14_days_ending_today(operator_client, make_execution, seoul):
+    with time_machine.travel(NOON, tick=False):
+        make_execution(status="success")
+        html = operator_client.get("/").content.decode()
+    days = re.findall(r'data-day="([\d-]+)" data-success="(\d+)" data-error="(\d+)"', html)
+    assert len(days) == 14
+    assert days[0] == ("2026-11-13", "0", "0")
+    assert days[-1] == ("2026-11-26", "1", "0")
+
+
+def test_the_navigation_shows_admin_to_staff_only(operator_client, admin_client):
+    assert 'href="/admin/"' not in operator_client.get("/").content.decode()
+    html = admin_client.get("/").content.decode()
+    assert 'href="/admin/"' in html
+    assert 'href="/api/docs/"' in html

@@ -1,0 +1,56 @@
+"""Runs per local day for the history chart, and the chart's geometry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import time_machine
+
+from conftest import at
+from dashboard_app.history import DayRuns, bar_chart, runs_per_day
+
+NOON = at("2026-11-26 12:00", "Asia/Seoul")
+
+
+def test_days_without_runs_are_zero_not_missing(db, seoul):
+    with time_machine.travel(NOON, tick=False):
+        history = runs_per_day()
+    assert len(history) == 14
+    assert history[0].day == date(2026, 11, 13) and history[-1].day == date(2026, 11, 26)
+    assert all(day.success == day.error == 0 for day in history)
+
+
+def test_runs_are_counted_on_their_local_day(make_script, make_execution, seoul):
+    script = make_script()
+    make_execution(script, status="success", started_at=at("2026-11-25 23:59:59", "Asia/Seoul"))
+    make_execution(script, status="error", started_at=at("2026-11-26 00:00:00", "Asia/Seoul"))
+    make_execution(script, status="success", started_at=at("2026-11-26 00:00:00", "Asia/Seoul"))
+    make_execution(script, status="cancelled", started_at=at("2026-11-26 09:00", "Asia/Seoul"))
+    make_execution(script, status="success", started_at=at("2026-11-12 23:00", "Asia/Seoul"))  # too old
+    with time_machine.travel(NOON, tick=False):
+        by_day = {d.day: (d.success, d.error) for d in runs_per_day()}
+    assert by_day[date(2026, 11, 25)] == (1, 0)
+    assert by_day[date(2026, 11, 26)] == (1, 1)
+    assert sum(s + e for s, e in by_day.values()) == 3
+
+
+def test_it_takes_one_query_whatever_the_number_of_days(db, seoul, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        runs_per_day(days=14, today=date(2026, 11, 26))
+
+
+def test_the_tallest_bar_reaches_a_round_top_and_zero_bars_are_flat():
+    history = [
+        DayRuns(date(2026, 11, day), success, error) for day, success, error in [(25, 7, 0), (26, 0, 3)]
+    ]
+    chart = bar_chart(history)
+    assert chart.top_value == 10
+    first, second = chart.columns
+    assert second.success.height == 0 and first.error.height == 0
+    assert first.success.y + first.success.height == chart.baseline
+    assert first.success.height == round(7 / 10 * (chart.baseline - chart.top_y), 2)
+
+
+def test_an_empty_history_still_has_a_scale():
+    chart = bar_chart([DayRuns(date(2026, 11, 26), 0, 0)])
+    assert chart.top_value == 2 and chart.columns[0].success.height == 0
