@@ -43,7 +43,65 @@ def at(text: str, zone: str) -> datetime:
 
 
 @pytest.fixture(autouse=True)
+def empty_django_cache():
+    # Throttle counters live in Django's cache; each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def user_with(username: str, *codenames: str):
+    from django.contrib.auth.models import Permission, User
+
+    user = User.objects.create_user(username, password="pw-" + username)
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def viewer(db):
+    """A signed-in user with no model permissions: may read, may not write."""
+    return user_with("viewer")
+
+
+@pytest.fixture
+def editor(db):
+    """May create and change scripts and executions, not delete them."""
+    return user_with("editor", "add_script", "change_script", "add_scriptexecution", "change_scriptexecution")
+
+
+@pytest.fixture
+def api_client_for():
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def client_for(user) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def api(admin_user, api_client_for):
+    """An API client signed in with a superuser's token."""
+    return api_client_for(admin_user)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    # Logging users in is part of many page tests; the real hasher's cost
-    # would make each one take half a second.
+    # Hashing is deliberately slow; tests create many users and need no security.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    fuzz = __import__("sys").modules.get("scripts_app.tests.test_api_schema_fuzz")
+    if fuzz and fuzz.FUZZ_TALLY["requests"]:
+        tally = fuzz.FUZZ_TALLY
+        terminalreporter.write_line(
+            f"schemathesis: {tally['requests']} requests sent, {tally['client_errors']} answered 4xx, "
+            f"{tally['server_errors']} answered 5xx"
+        )

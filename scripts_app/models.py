@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
-from django.db.models import F, Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +81,19 @@ class ScriptQuerySet(AnnouncingQuerySet):
         """Scripts with at least one `error` execution started on a local day."""
         failed_runs = ScriptExecution.objects.started_on(day).failed()
         return self.filter(pk__in=failed_runs.values("script_id"))
+
+    def toggle_active(self) -> int:
+        """Flip `active` in one UPDATE, so two concurrent toggles both count."""
+        flipped = Case(When(active=True, then=Value(False)), default=Value(True))
+        return self.update(active=flipped, updated_at=timezone.now())
+
+    def with_last_execution(self) -> ScriptQuerySet:
+        """Annotate last_status and last_started_at: one query, via the (script, started_at) index."""
+        last = ScriptExecution.objects.filter(script=OuterRef("pk")).order_by("-started_at", "-id")[:1]
+        return self.annotate(
+            last_status=Subquery(last.values("status")),
+            last_started_at=Subquery(last.values("started_at")),
+        )
 
 
 class Script(TracksSavedState):

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
 from scripts_app.models import Script, ScriptExecution
-
-
-def scripts_with_last_run() -> QuerySet[Script]:
-    """Scripts in execution order, each annotated with its latest run's status and start."""
-    latest = ScriptExecution.objects.filter(script=OuterRef("pk")).order_by("-started_at", "-id")
-    return Script.objects.annotate(
-        last_run_status=Subquery(latest.values("status")[:1]),
-        last_run_started_at=Subquery(latest.values("started_at")[:1]),
-    )
 
 
 def executions_matching(

@@ -16,7 +16,7 @@ from django.views.generic import CreateView, DeleteView, UpdateView
 
 from scripts_app.forms import ExecutionFilterForm, ScriptForm
 from scripts_app.models import Script, ScriptExecution
-from scripts_app.selectors import executions_matching, scripts_with_last_run
+from scripts_app.selectors import executions_matching
 
 EXECUTIONS_PER_PAGE = 50
 
@@ -24,7 +24,7 @@ EXECUTIONS_PER_PAGE = 50
 @login_required
 @ensure_csrf_cookie
 def script_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "scripts_app/script_list.html", {"scripts": scripts_with_last_run()})
+    return render(request, "scripts_app/script_list.html", {"scripts": Script.objects.with_last_execution()})
 
 
 class ScriptFormMixin(LoginRequiredMixin, PermissionRequiredMixin, SuccessMessageMixin):

@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "scripts_app",
     # Before django_crontab, so that our `crontab` command (which refuses to
     # run without a crontab binary) overrides the library's silent one.
@@ -150,6 +154,39 @@ LOGOUT_REDIRECT_URL = "login"
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+LOGIN_URL = "/accounts/login/"
+
+REST_FRAMEWORK = {
+    # Token first, so that an anonymous request gets 401 with WWW-Authenticate.
+    # No BasicAuthentication: it would hash a password on every request.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["workflow_project.api.ReadAuthenticatedWriteWithModelPermission"],
+    "DEFAULT_PAGINATION_CLASS": "workflow_project.api.StandardPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "workflow_project.api_views.exception_handler",
+    # Throttle counts live in Django's cache: shared by all workers when REDIS_URL is set.
+    "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("AUTH_THROTTLE_RATE") or "10/minute"},
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Workflow dashboard API",
+    "DESCRIPTION": "Scripts, their executions, and the dashboard counters.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs describe endpoints and hold no data: public.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's files come from drf-spectacular-sidecar: no CDN needed.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # Seconds a recomputed dashboard counter may be served from dashboard_stats
 # before it is recomputed; it catches writes made outside Django (raw SQL).

@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
     try:
         from playwright.sync_api import sync_playwright
@@ -29,13 +29,22 @@ def chromium():
         pytest.skip("Playwright is not installed (pip install -r requirements-dev.txt)")
     if not shutil.which(CHROMIUM):
         pytest.skip(f"No Chromium at {CHROMIUM}: install Debian's package with `apt-get install chromium`")
-    # Playwright's sync API keeps an event loop on this thread; the test's own
-    # ORM calls are still synchronous and run one at a time.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API leaves an event loop marked running on this thread
+    # while it lives, which makes Django treat the test's own (synchronous)
+    # ORM calls as async-unsafe, and route them to other connections. So it
+    # lives for one module only, and the permission is withdrawn after it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

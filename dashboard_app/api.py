@@ -1,0 +1,102 @@
+"""GET /api/dashboard/stats: the four counters in the envelope SPEC.md gives."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dashboard_app import stats
+from workflow_project.api_views import CLIENT_FACING_DATABASE_ERRORS, database_error_response
+
+TRUE_VALUES, FALSE_VALUES = {"true", "1"}, {"false", "0"}
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    use_cache = serializers.CharField(required=False, default="true", allow_blank=True, trim_whitespace=False)
+
+    def validate_use_cache(self, value: str) -> bool:
+        if value.lower() in TRUE_VALUES:
+            return True
+        if value.lower() in FALSE_VALUES:
+            return False
+        raise serializers.ValidationError(_("Must be one of: true, false, 1, 0."))
+
+
+STATS_RESPONSE = inline_serializer(
+    "DashboardStatsResponse",
+    {
+        "success": serializers.BooleanField(),
+        "message": serializers.CharField(),
+        "data": inline_serializer(
+            "DashboardStatsData", {key: serializers.IntegerField() for key in stats.KEYS}
+        ),
+        "meta": inline_serializer(
+            "DashboardStatsMeta",
+            {
+                "date": serializers.DateField(),
+                "time_zone": serializers.CharField(),
+                "computed_at": serializers.DateTimeField(),
+                "source": serializers.ChoiceField(choices=["cache", "live"]),
+            },
+        ),
+    },
+)
+ERROR_RESPONSE = inline_serializer(
+    "DashboardStatsError",
+    {
+        "success": serializers.BooleanField(),
+        "message": serializers.CharField(),
+        "errors": serializers.DictField(),
+    },
+)
+
+
+class DashboardStatsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("use_cache", str, enum=["true", "false", "1", "0"])],
+        responses={
+            200: STATS_RESPONSE,
+            400: ERROR_RESPONSE,
+            401: ERROR_RESPONSE,
+            403: ERROR_RESPONSE,
+            503: ERROR_RESPONSE,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = StatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        result = stats.get_stats(use_cache=query.validated_data["use_cache"])
+        return Response(
+            {
+                "success": True,
+                "message": _("Dashboard statistics loaded."),
+                "data": result.values,
+                "meta": {
+                    "date": result.day.isoformat(),
+                    "time_zone": result.time_zone,
+                    "computed_at": result.computed_at.isoformat(timespec="seconds"),
+                    "source": result.source,
+                },
+            }
+        )
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # Every error of this endpoint comes in the {"success": false, ...} envelope.
+        if isinstance(exc, CLIENT_FACING_DATABASE_ERRORS):
+            response = database_error_response(exc)
+        else:
+            response = super().handle_exception(exc)
+        details = response.data if isinstance(response.data, dict) else {"detail": response.data}
+        message = details.get("detail") or _("Invalid request.")
+        errors = {key: value for key, value in details.items() if key != "detail"} or {
+            "detail": [str(message)]
+        }
+        response.data = {"success": False, "message": str(message), "errors": errors}
+        return response

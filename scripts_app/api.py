@@ -1,0 +1,44 @@
+"""REST endpoints for scripts and executions. Plain CRUD; toggle-active is an action."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from scripts_app.filters import ExecutionFilter
+from scripts_app.models import Script, ScriptExecution
+from scripts_app.serializers import ExecutionSerializer, ScriptSerializer
+from workflow_project.api import ChangePermission
+
+# Ids in URLs: longer ones cannot exist, so they are a 404 rather than a database error.
+ID_PATTERN = r"[0-9]{1,18}"
+
+
+class ScriptViewSet(viewsets.ModelViewSet):
+    queryset = Script.objects.with_last_execution()
+    serializer_class = ScriptSerializer
+    filterset_fields = ["active"]
+    lookup_value_regex = ID_PATTERN
+
+    @extend_schema(request=None, responses=ScriptSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="toggle-active",
+        permission_classes=[ChangePermission],
+    )
+    def toggle_active(self, request: Request, pk: str | None = None) -> Response:
+        script = self.get_object()
+        Script.objects.filter(pk=script.pk).toggle_active()
+        return Response(self.get_serializer(self.get_queryset().get(pk=script.pk)).data)
+
+
+class ExecutionViewSet(viewsets.ModelViewSet):
+    queryset = ScriptExecution.objects.select_related("script")
+    serializer_class = ExecutionSerializer
+    filterset_class = ExecutionFilter
+    lookup_value_regex = ID_PATTERN
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
