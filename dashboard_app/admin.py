@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from dashboard_app import stats
 from dashboard_app.models import DashboardStat
 
+admin.site.site_header = _("Workflow dashboard administration")
+admin.site.site_title = _("Workflow dashboard")
+admin.site.index_title = _("Scripts, runs and counters")
+
 
 @admin.register(DashboardStat)
 class DashboardStatAdmin(admin.ModelAdmin):
