@@ -10,6 +10,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -20,11 +21,10 @@ from django.utils.translation import gettext_lazy
 
 from dashboard_app import history, stats
 from scripts_app.dates import local_today
+from scripts_app.filters import LocalDayField
 from scripts_app.models import ScriptExecution
 
 ROWS_PER_PAGE = 100
-# Days whose local window (the next midnight included) datetime can represent.
-FIRST_DAY, LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
 
 LABELS = {
     stats.TOTAL_SCRIPTS: gettext_lazy("Total scripts"),
@@ -96,10 +96,8 @@ def counter_list(request: HttpRequest, key: str) -> HttpResponse:
     day = local_today()
     if counter.daily and request.GET.get("day"):
         try:
-            day = date.fromisoformat(request.GET["day"])
-        except ValueError:
-            day = None
-        if day is None or not FIRST_DAY <= day <= LAST_DAY:
+            day = LocalDayField(input_formats=["%Y-%m-%d"]).clean(request.GET["day"])
+        except ValidationError:
             return HttpResponseBadRequest(_("The day must be a date written as YYYY-MM-DD."))
     rows = counter.rows(day)
     if rows.model is ScriptExecution:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from scripts_app.filters import LocalDayField
 from scripts_app.models import Script, Status
 
 
@@ -35,7 +36,7 @@ class ExecutionFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any status")), *Status.choices], required=False
     )
-    date = forms.DateField(
+    date = LocalDayField(
         label=_("Date"),
         required=False,
         input_formats=["%Y-%m-%d"],

@@ -64,6 +64,8 @@ def test_it_filters_by_script(admin_client, runs):
         ("date=26.11.2026", "Enter a date as YYYY-MM-DD."),
         ("status=exploded", "Select a valid choice."),
         ("script=999", "Select a valid choice."),
+        ("script=99999999999999999999999", "Select a valid choice."),
+        ("date=9999-12-31", "This date is out of range."),
     ],
 )
 def test_a_filter_it_cannot_read_is_explained_and_lists_nothing(admin_client, runs, query, message):
