@@ -59,6 +59,10 @@ class Column:
     success: Bar
     error: Bar
 
+    @property
+    def bars(self) -> list[tuple[Bar, str]]:
+        return [(self.success, "success"), (self.error, "error")]
+
 
 @dataclass(frozen=True)
 class Chart:

@@ -84,6 +84,7 @@ def test_the_history_chart_covers_14_days_ending_today(operator_client, make_exe
     assert len(days) == 14
     assert days[0] == ("2026-11-13", "0", "0")
     assert days[-1] == ("2026-11-26", "1", "0")
+    assert html.count('class="bar-zero"') == 27  # every zero is drawn, not left as a gap
 
 
 def test_the_navigation_shows_admin_to_staff_only(operator_client, admin_client):
@@ -91,3 +92,13 @@ def test_the_navigation_shows_admin_to_staff_only(operator_client, admin_client)
     html = admin_client.get("/").content.decode()
     assert 'href="/admin/"' in html
     assert 'href="/api/docs/"' in html
+
+
+def test_a_warm_dashboard_takes_a_handful_of_queries(
+    operator_client, make_execution, django_assert_max_num_queries
+):
+    for _ in range(5):
+        make_execution()
+    operator_client.get("/")  # warms the counters
+    with django_assert_max_num_queries(5):  # session, user, counters, history
+        operator_client.get("/")
