@@ -85,3 +85,17 @@ def logged_in(browser_context, live_server, staff_user):
         [{"name": cookie.key, "value": cookie.value, "url": live_server.url, "httpOnly": True}]
     )
     return staff_user
+
+
+_browser_seconds: list[float] = []
+
+
+def pytest_runtest_logreport(report) -> None:
+    if "/test_browser_" in report.nodeid:
+        _browser_seconds.append(report.duration)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    # CI's log says how long the real-browser tests took (setup, call and teardown).
+    if _browser_seconds:
+        terminalreporter.write_line(f"browser tests: {sum(_browser_seconds):.1f} s in Chromium")
