@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint ci messages
+.PHONY: run test lint ci screenshot messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,6 @@ ci: lint test
 messages: $(VENV)/.installed-dev
 	$(PY) manage.py makemessages --locale ko --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+screenshot: $(VENV)/.installed-dev
+	UPDATE_SCREENSHOT=1 $(VENV)/bin/pytest -q dashboard_app/tests/test_browser_dashboard.py -k screenshot
