@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint ci
+.PHONY: run serve test lint ci
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+
+# Production: gunicorn + whitenoise, DEBUG off; needs SECRET_KEY and ALLOWED_HOSTS
+# (docs/deploy.md). BIND defaults to 127.0.0.1:8000.
+serve: $(VENV)/.installed-run
+	$(PY) -m workflow_project.serve
 
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
