@@ -109,15 +109,15 @@ def test_bad_arguments_are_refused_with_a_clear_error(make_script, args, message
 def test_it_prunes_100000_rows_in_bounded_batches(make_script):
     """100 scripts x 1,000 daily runs; 20 of the scripts last ran 1,000 days ago."""
     scripts = [make_script() for _ in range(100)]
-    dormant = scripts[:20]
+    last_run_days_ago = {script.pk: 1000.5 if n < 20 else 0.5 for n, script in enumerate(scripts)}
     ScriptExecution.objects.bulk_create(
         [
             ScriptExecution(
-                script=script,
+                script_id=script_id,
                 status=Status.ERROR if day % 7 == 0 else Status.SUCCESS,
-                started_at=NOW - timedelta(days=day + (1000.5 if script in dormant else 0.5)),
+                started_at=NOW - timedelta(days=day + last_day),
             )
-            for script in scripts
+            for script_id, last_day in last_run_days_ago.items()
             for day in range(1000)
         ],
         batch_size=5000,
