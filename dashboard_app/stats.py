@@ -235,8 +235,10 @@ def mark_stale(keys: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> int:
     if connections[using].vendor == "postgresql":
         return _mark_stale_locking_in_key_order(keys, using)
     # SQLite locks the whole database for a write: no row-lock order to keep.
-    return DashboardStat.objects.using(using).filter(stat_key__in=keys).update(
-        stale=True, version=F("version") + 1
+    return (
+        DashboardStat.objects.using(using)
+        .filter(stat_key__in=keys)
+        .update(stale=True, version=F("version") + 1)
     )
 
 
