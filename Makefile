@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint ci screenshot messages
+.PHONY: run serve test lint ci screenshot messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py bootstrap_dev --url http://127.0.0.1:8000/
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+
+# Production: gunicorn + whitenoise, DEBUG off; needs SECRET_KEY and ALLOWED_HOSTS
+# (docs/deploy.md). BIND defaults to 127.0.0.1:8000.
+serve: $(VENV)/.installed-run
+	$(PY) -m workflow_project.serve
 
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
 from django.db.models import F
 from django.utils import timezone
 
@@ -195,9 +195,11 @@ def _recompute_and_store(
     except DatabaseError:
         logger.exception("Could not create dashboard_stats rows %s", absent)
     values = {key: COUNTERS[key].count(day) for key in keys}
+    # Stored in key order, the order mark_stale locks in, so that a recompute
+    # inside a caller's transaction cannot deadlock with it.
     stored = [
         key
-        for key in keys
+        for key in sorted(keys)
         if key in rows and _store(key, values[key], version=rows[key].version, day=day, now=now)
     ]
     settle(using, stored)
@@ -227,11 +229,34 @@ def _store(key: str, value: int, *, version: int, day: date, now: datetime) -> b
 _unconfirmed_keys: set[str] = set()
 
 
-def mark_stale(keys: Iterable[str]) -> int:
-    """Mark cached counters stale and bump their versions (a single UPDATE)."""
-    return DashboardStat.objects.filter(stat_key__in=sorted(keys)).update(
-        stale=True, version=F("version") + 1
+def mark_stale(keys: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> int:
+    """Mark cached counters stale and bump their versions (a single statement)."""
+    keys = sorted(set(keys))
+    if connections[using].vendor == "postgresql":
+        return _mark_stale_locking_in_key_order(keys, using)
+    # SQLite locks the whole database for a write: no row-lock order to keep.
+    return (
+        DashboardStat.objects.using(using)
+        .filter(stat_key__in=keys)
+        .update(stale=True, version=F("version") + 1)
     )
+
+
+def _mark_stale_locking_in_key_order(keys: list[str], using: str) -> int:
+    # A plain multi-row UPDATE locks rows in the order its scan meets them,
+    # which differs between concurrent snapshots: two of them deadlocked
+    # (test_concurrent_invalidations.py). The CTE locks every row in key
+    # order first; the UPDATE then only touches rows this statement holds.
+    table = connections[using].ops.quote_name(DashboardStat._meta.db_table)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"WITH locked AS MATERIALIZED ("
+            f" SELECT stat_key FROM {table} WHERE stat_key = ANY(%s) ORDER BY stat_key FOR UPDATE)"
+            f" UPDATE {table} SET stale = true, version = version + 1"
+            f" WHERE stat_key IN (SELECT stat_key FROM locked)",
+            [keys],
+        )
+        return cursor.rowcount
 
 
 def mark_stale_after_write(keys: set[str]) -> None:

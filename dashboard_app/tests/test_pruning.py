@@ -1,0 +1,56 @@
+"""Pruning executions keeps the cached counters true."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import at
+from dashboard_app import stats
+from scripts_app.models import ScriptExecution, Status
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NOON = at("2026-11-26 12:00", "Asia/Seoul")
+
+
+@pytest.fixture(autouse=True)
+def noon_in_seoul(seoul):
+    with time_machine.travel(NOON, tick=True):
+        yield
+
+
+def test_pruning_todays_runs_leaves_the_cached_read_exact(make_script, make_execution):
+    failing, passing = make_script(), make_script()
+    make_execution(failing, status=Status.ERROR, started_at=NOON - timedelta(hours=3))
+    make_execution(failing, status=Status.SUCCESS, started_at=NOON - timedelta(hours=1))
+    make_execution(passing, status=Status.SUCCESS, started_at=NOON - timedelta(hours=2))
+    make_execution(passing, status=Status.SUCCESS, started_at=NOON - timedelta(days=3))
+    warm = stats.refresh_stats().values
+    assert (warm["today_executions"], warm["today_failed_scripts"]) == (3, 1)
+
+    # --older-than 0 removes all but each script's latest run, today's included.
+    call_command("prune_executions", "--older-than", "0", "--batch-size", "1", stdout=io.StringIO())
+
+    cached = stats.get_stats()
+    assert cached.values == stats.get_stats(use_cache=False).values
+    assert (cached.values["today_executions"], cached.values["today_failed_scripts"]) == (2, 0)
+    assert ScriptExecution.objects.count() == 2
+
+
+def test_each_batch_marks_the_counters_stale_once(make_script, make_execution):
+    script = make_script()
+    for hours in range(1, 7):
+        make_execution(script, started_at=NOON - timedelta(days=10, hours=hours))
+    stats.refresh_stats()
+    with CaptureQueriesContext(connection) as queries:
+        call_command("prune_executions", "--older-than", "1", "--batch-size", "2", stdout=io.StringIO())
+    marks = [query for query in queries if 'UPDATE "dashboard_stats"' in query["sql"]]
+    assert len(marks) == 3  # five runs deleted in batches of 2, 2 and 1
+    assert stats.get_stats().values == stats.get_stats(use_cache=False).values

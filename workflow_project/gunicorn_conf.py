@@ -1,0 +1,17 @@
+"""gunicorn settings for `make serve`, from the environment."""
+
+import multiprocessing
+import os
+
+# Loopback by default: put a reverse proxy or load balancer in front, or set
+# BIND=0.0.0.0:8000 where the host's firewall is the boundary.
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, 9))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+# Whose X-Forwarded-* headers to believe: the load balancer's addresses.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+accesslog = "-"
+errorlog = "-"
+# gunicorn's runtime control socket sits at one path per user: two servers on
+# one host (a test beside a running site) would fight over it.
+control_socket_disable = True
