@@ -42,6 +42,44 @@ def at(text: str, zone: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
 
 
+def fresh_counts() -> dict[str, int]:
+    """The four counters worked out here from the rows, independently of dashboard_app.stats.
+
+    An execution counts today when its start, seen in TIME_ZONE, falls on
+    today's local date: the plain definition, so a test comparing it with
+    the cache also catches a wrong counter definition.
+    """
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    zone = ZoneInfo(settings.TIME_ZONE)
+    today = timezone.now().astimezone(zone).date()
+    runs_today = [
+        (script_id, status)
+        for script_id, status, started_at in ScriptExecution.objects.values_list(
+            "script_id", "status", "started_at"
+        )
+        if _local_date(started_at, zone) == today
+    ]
+    return {
+        "total_scripts": Script.objects.count(),
+        "today_executions": len(runs_today),
+        "today_failed_scripts": len(
+            {script_id for script_id, status in runs_today if status == Status.ERROR}
+        ),
+        "inactive_scripts": Script.objects.filter(active=False).count(),
+    }
+
+
+def _local_date(instant: datetime, zone):
+    try:
+        return instant.astimezone(zone).date()
+    except OverflowError:  # year 1 or 9999 seen from a far zone: not today
+        return None
+
+
 @pytest.fixture(autouse=True)
 def empty_django_cache():
     # Throttle counters live in Django's cache; each test starts with none.
