@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import itertools
+import os
+import sys
 from datetime import datetime
 
 import pytest
+from django.db import OperationalError
+from hypothesis import settings as hypothesis_settings
 
 from scripts_app.models import Script, ScriptExecution, Status
 
 _names = itertools.count(1)
+
+# CI runs the same examples every time (no example database, derandomized),
+# so a red build is reproducible; locally hypothesis explores and remembers.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture
@@ -71,6 +81,24 @@ def fresh_counts() -> dict[str, int]:
         ),
         "inactive_scripts": Script.objects.filter(active=False).count(),
     }
+
+
+class FailingStatements:
+    """A database fault: statements on dashboard_stats matching `verb` fail `times` times.
+
+    Installed with connection.execute_wrapper(), so the failure comes from
+    the database layer exactly where a lock timeout or a lost connection would.
+    """
+
+    def __init__(self, verb: str, times: int = 1) -> None:
+        self.verb, self.left, self.failed = verb, times, 0
+
+    def __call__(self, execute, sql, params, many, context):
+        if self.left and sql.lstrip().upper().startswith(self.verb) and "dashboard_stats" in sql:
+            self.left -= 1
+            self.failed += 1
+            raise OperationalError("injected: dashboard_stats is locked")
+        return execute(sql, params, many, context)
 
 
 def _local_date(instant: datetime, zone):
@@ -136,7 +164,14 @@ def fast_password_hashing(settings):
 
 
 def pytest_terminal_summary(terminalreporter):
-    fuzz = __import__("sys").modules.get("scripts_app.tests.test_api_schema_fuzz")
+    machine = sys.modules.get("dashboard_app.tests.test_stateful_consistency")
+    if machine and machine.STATEFUL_TALLY["examples"]:
+        tally = machine.STATEFUL_TALLY
+        terminalreporter.write_line(
+            f"state machine: {tally['examples']} sequences run, {tally['steps']} steps checked "
+            f"(STATEFUL_EXAMPLES={machine.STATEFUL_EXAMPLES} per zone, up to {machine.STATEFUL_STEPS} steps)"
+        )
+    fuzz = sys.modules.get("scripts_app.tests.test_api_schema_fuzz")
     if fuzz and fuzz.FUZZ_TALLY["requests"]:
         tally = fuzz.FUZZ_TALLY
         terminalreporter.write_line(
