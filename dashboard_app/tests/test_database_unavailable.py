@@ -75,7 +75,7 @@ def fetch(url: str, **headers: str) -> tuple[int, dict[str, str], str]:
 
 
 CREDENTIALS = {
-    "a token": {"Authorization": "Token 0123456789abcdef0123456789abcdef01234567"},
+    "a token": {"Authorization": "Token only-the-database-could-tell-this-is-not-a-key"},
     "a session": {"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz012345"},
 }
 
