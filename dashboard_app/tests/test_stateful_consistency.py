@@ -19,14 +19,13 @@ from __future__ import annotations
 import io
 import itertools
 import os
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -42,52 +41,25 @@ from hypothesis.stateful import (
 from conftest import FailingStatements, at, fresh_counts
 from dashboard_app import stats
 from dashboard_app.models import DashboardStat
+from dashboard_app.tests.registry_driver import (
+    CLOCK_STEPS,
+    FINISHED,
+    STARTS,
+    WHENS,
+    WRITES,
+    RegistryDriver,
+    RolledBack,
+)
 from scripts_app.models import Script, ScriptExecution, Status
 
 STATEFUL_EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", "30"))
 STATEFUL_STEPS = int(os.environ.get("STATEFUL_STEPS", "30"))
 STATEFUL_TALLY = {"examples": 0, "steps": 0}
 
-# Where each sequence may start: an ordinary evening, and late on the eve of
-# each DST change, so that a few clock steps cross both midnight and the change.
-STARTS = {
-    "Europe/Berlin": ["2026-11-26 23:00", "2026-03-28 22:30", "2026-10-24 23:30", "2026-10-25 01:30"],
-    "America/Santiago": ["2026-11-26 23:00", "2026-04-04 21:30", "2026-09-05 22:30", "2026-04-04 23:30"],
-}
-CLOCK_STEPS = [
-    timedelta(microseconds=1),
-    timedelta(seconds=1),
-    timedelta(minutes=5),  # beyond the TTL
-    timedelta(minutes=30),
-    timedelta(hours=1),
-    timedelta(hours=23),
-    timedelta(hours=25),
-    -timedelta(hours=1),  # a clock set back (NTP, another host's skew)
-    "next midnight",
-    "just before next midnight",
-]
-WHENS = [
-    "now",
-    "a microsecond ago",
-    "in a microsecond",
-    "today's midnight",
-    "a microsecond before today",
-    "next midnight",
-    "a microsecond before next midnight",
-    "an hour ago",
-    "25 hours ago",
-    "in 23 hours",
-]
-FINISHED = [Status.SUCCESS, Status.ERROR, Status.CANCELLED]
-WRITES = ["create script", "toggle script", "delete script", "record error", "start running", "delete run"]
 indexes = st.integers(min_value=0, max_value=50)
 
 
-class RolledBack(Exception):
-    pass
-
-
-class CacheConsistency(RuleBasedStateMachine):
+class CacheConsistency(RegistryDriver, RuleBasedStateMachine):
     zone: ZoneInfo
 
     def __init__(self) -> None:
@@ -97,56 +69,6 @@ class CacheConsistency(RuleBasedStateMachine):
         self.scripts: list[int] = []
         self.runs: list[int] = []
         self.running: list[int] = []
-
-    # ------------------------------------------------------------ helpers
-
-    def now(self) -> datetime:
-        return timezone.now()
-
-    def local_midnight(self, days_from_today: int) -> datetime:
-        # Built here, not with scripts_app.dates, so the test does not trust the code under test.
-        day = self.now().astimezone(self.zone).date() + timedelta(days=days_from_today)
-        return datetime.combine(day, time.min, tzinfo=self.zone).astimezone(UTC)
-
-    def instant(self, when: str) -> datetime:
-        now, tick = self.now(), timedelta(microseconds=1)
-        return {
-            "now": now,
-            "a microsecond ago": now - tick,
-            "in a microsecond": now + tick,
-            "today's midnight": self.local_midnight(0),
-            "a microsecond before today": self.local_midnight(0) - tick,
-            "next midnight": self.local_midnight(1),
-            "a microsecond before next midnight": self.local_midnight(1) - tick,
-            "an hour ago": now - timedelta(hours=1),
-            "25 hours ago": now - timedelta(hours=25),
-            "in 23 hours": now + timedelta(hours=23),
-        }[when]
-
-    def new_name(self) -> str:
-        return f"script-{next(self.names)}"
-
-    def write(self, kind: str, index: int) -> None:
-        """One write of a kind, for the transaction rules (ids read afresh: earlier writes
-        of the same transaction may have removed rows)."""
-        scripts = list(Script.objects.order_by("pk").values_list("pk", flat=True))
-        runs = list(ScriptExecution.objects.order_by("pk").values_list("pk", flat=True))
-        if kind == "create script" or not scripts:
-            Script.objects.create(name=self.new_name())
-        elif kind == "toggle script":
-            Script.objects.filter(pk=self.pick(scripts, index)).toggle_active()
-        elif kind == "delete script":
-            Script.objects.get(pk=self.pick(scripts, index)).delete()
-        elif kind == "record error":
-            ScriptExecution.objects.create(script_id=self.pick(scripts, index), status=Status.ERROR)
-        elif kind == "start running":
-            ScriptExecution.objects.create(script_id=self.pick(scripts, index), status=Status.RUNNING)
-        elif kind == "delete run" and runs:
-            ScriptExecution.objects.get(pk=self.pick(runs, index)).delete()
-
-    @staticmethod
-    def pick(ids: list[int], index: int) -> int:
-        return ids[index % len(ids)]
 
     # ------------------------------------------------------------ set-up
 
@@ -179,7 +101,7 @@ class CacheConsistency(RuleBasedStateMachine):
         script.save()
 
     @precondition(lambda self: self.scripts)
-    @rule(index=indexes, how=st.sampled_from(["save", "update_fields", "toggle_active"]))
+    @rule(index=indexes, how=st.sampled_from(["save", "update_fields", "toggle_active", "bulk_update"]))
     def toggle_script(self, index: int, how: str) -> None:
         pk = self.pick(self.scripts, index)
         if how == "toggle_active":
@@ -187,7 +109,10 @@ class CacheConsistency(RuleBasedStateMachine):
             return
         script = Script.objects.get(pk=pk)
         script.active = not script.active
-        script.save(update_fields=["active"] if how == "update_fields" else None)
+        if how == "bulk_update":
+            Script.objects.bulk_update([script], ["active"])
+        else:
+            script.save(update_fields=["active"] if how == "update_fields" else None)
 
     @precondition(lambda self: self.scripts)
     @rule(every=st.integers(min_value=1, max_value=3), active=st.booleans())
@@ -250,6 +175,18 @@ class CacheConsistency(RuleBasedStateMachine):
             started_at=self.instant(when), completed_at=None, status=Status.ERROR
         )
 
+    @precondition(lambda self: self.runs and self.scripts)
+    @rule(index=indexes, to=indexes, how=st.sampled_from(["update", "bulk_update", "save"]))
+    def reassign_execution(self, index: int, to: int, how: str) -> None:
+        run = ScriptExecution.objects.get(pk=self.pick(self.runs, index))
+        run.script_id = self.pick(self.scripts, to)
+        if how == "update":
+            ScriptExecution.objects.filter(pk=run.pk).update(script_id=run.script_id)
+        elif how == "bulk_update":
+            ScriptExecution.objects.bulk_update([run], ["script"])
+        else:
+            run.save()
+
     @precondition(lambda self: self.runs)
     @rule(index=indexes, how=st.sampled_from(["instance", "queryset", "all of a script"]))
     def delete_execution(self, index: int, how: str) -> None:
@@ -297,6 +234,19 @@ class CacheConsistency(RuleBasedStateMachine):
                     Script.objects.create(name=taken)  # a duplicate: IntegrityError
             except IntegrityError:
                 pass
+
+    @rule(kind=st.sampled_from(WRITES), index=indexes, when=st.sampled_from(WHENS))
+    def transaction_committing_after_midnight(self, kind: str, index: int, when: str) -> None:
+        # Written before midnight, committed after it: the upkeep runs on the new day.
+        with transaction.atomic():
+            self.write(kind, index)
+            first = Script.objects.order_by("pk").values_list("pk", flat=True).first()
+            if first is not None:
+                ScriptExecution.objects.create(
+                    script_id=first, status=Status.ERROR, started_at=self.instant(when)
+                )
+            self.clock.move_to(self.local_midnight(1) + timedelta(seconds=1))
+            assert stats.get_stats().values == fresh_counts()
 
     @rule(kind=st.sampled_from(WRITES), index=indexes)
     def read_own_writes_inside_a_transaction(self, kind: str, index: int) -> None:

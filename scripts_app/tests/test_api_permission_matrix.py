@@ -134,3 +134,25 @@ def test_a_token_in_the_query_string_is_never_accepted(admin_user, api_client_fo
     value = f"Token {key}" if parameter == "Authorization" else key
     assert APIClient().get(path, {parameter: value}).status_code == 401
     assert APIClient().post(path, {parameter: value}, format="json").status_code in (401, 405)
+
+
+WRITES = [endpoint for endpoint in ENDPOINTS if endpoint[4] != READ]
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "path", "body", "kind"), WRITES, ids=[f"{e[0]} {e[2]}" for e in WRITES]
+)
+def test_every_session_write_needs_the_csrf_token(admin_user, make_execution, method, name, path, body, kind):
+    from django.test import Client
+
+    run = make_execution()
+    ids = {"script": run.script_id, "run": run.pk}
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    before = snapshot()
+    response = client.generic(
+        method, path.format(**ids), json.dumps(body or {}), content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert snapshot() == before
