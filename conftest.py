@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import itertools
+import os
+import sys
 from datetime import datetime
 
 import pytest
+from django.db import OperationalError
+from hypothesis import settings as hypothesis_settings
 
 from scripts_app.models import Script, ScriptExecution, Status
 
 _names = itertools.count(1)
+
+# CI runs the same examples every time (no example database, derandomized),
+# so a red build is reproducible; locally hypothesis explores and remembers.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture
@@ -40,6 +50,62 @@ def at(text: str, zone: str) -> datetime:
     from zoneinfo import ZoneInfo
 
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
+
+
+def fresh_counts() -> dict[str, int]:
+    """The four counters worked out here from the rows, independently of dashboard_app.stats.
+
+    An execution counts today when its start, seen in TIME_ZONE, falls on
+    today's local date: the plain definition, so a test comparing it with
+    the cache also catches a wrong counter definition.
+    """
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    zone = ZoneInfo(settings.TIME_ZONE)
+    today = timezone.now().astimezone(zone).date()
+    runs_today = [
+        (script_id, status)
+        for script_id, status, started_at in ScriptExecution.objects.values_list(
+            "script_id", "status", "started_at"
+        )
+        if _local_date(started_at, zone) == today
+    ]
+    return {
+        "total_scripts": Script.objects.count(),
+        "today_executions": len(runs_today),
+        "today_failed_scripts": len(
+            {script_id for script_id, status in runs_today if status == Status.ERROR}
+        ),
+        "inactive_scripts": Script.objects.filter(active=False).count(),
+    }
+
+
+class FailingStatements:
+    """A database fault: statements on dashboard_stats matching `verb` fail `times` times.
+
+    Installed with connection.execute_wrapper(), so the failure comes from
+    the database layer exactly where a lock timeout or a lost connection would.
+    """
+
+    def __init__(self, verb: str, times: int = 1) -> None:
+        self.verb, self.left, self.failed = verb, times, 0
+
+    def __call__(self, execute, sql, params, many, context):
+        if self.left and sql.lstrip().upper().startswith(self.verb) and "dashboard_stats" in sql:
+            self.left -= 1
+            self.failed += 1
+            raise OperationalError("injected: dashboard_stats is locked")
+        return execute(sql, params, many, context)
+
+
+def _local_date(instant: datetime, zone):
+    try:
+        return instant.astimezone(zone).date()
+    except OverflowError:  # year 1 or 9999 seen from a far zone: not today
+        return None
 
 
 @pytest.fixture(autouse=True)
@@ -98,7 +164,14 @@ def fast_password_hashing(settings):
 
 
 def pytest_terminal_summary(terminalreporter):
-    fuzz = __import__("sys").modules.get("scripts_app.tests.test_api_schema_fuzz")
+    machine = sys.modules.get("dashboard_app.tests.test_stateful_consistency")
+    if machine and machine.STATEFUL_TALLY["examples"]:
+        tally = machine.STATEFUL_TALLY
+        terminalreporter.write_line(
+            f"state machine: {tally['examples']} sequences run, {tally['steps']} steps checked "
+            f"(STATEFUL_EXAMPLES={machine.STATEFUL_EXAMPLES} per zone, up to {machine.STATEFUL_STEPS} steps)"
+        )
+    fuzz = sys.modules.get("scripts_app.tests.test_api_schema_fuzz")
     if fuzz and fuzz.FUZZ_TALLY["requests"]:
         tally = fuzz.FUZZ_TALLY
         terminalreporter.write_line(

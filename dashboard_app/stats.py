@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -182,15 +183,16 @@ def _recompute_and_store(
     `rows` must have been read before this call: their versions guard the store.
     """
     keys = list(keys)
+    absent = [key for key in keys if key not in rows]
     try:
-        absent = [key for key in keys if key not in rows]
         if absent:
             # Create the rows first (stale), so that writes from here on bump
             # a version we read before counting.
-            DashboardStat.objects.bulk_create(
-                [DashboardStat(stat_key=key, stale=True, day=day) for key in absent],
-                ignore_conflicts=True,
-            )
+            with _own_savepoint(using):
+                DashboardStat.objects.bulk_create(
+                    [DashboardStat(stat_key=key, stale=True, day=day) for key in absent],
+                    ignore_conflicts=True,
+                )
             rows = {**rows, **_read_rows(absent)}
     except DatabaseError:
         logger.exception("Could not create dashboard_stats rows %s", absent)
@@ -200,17 +202,28 @@ def _recompute_and_store(
     stored = [
         key
         for key in sorted(keys)
-        if key in rows and _store(key, values[key], version=rows[key].version, day=day, now=now)
+        if key in rows and _store(key, values[key], version=rows[key].version, day=day, now=now, using=using)
     ]
     settle(using, stored)
     return values
 
 
-def _store(key: str, value: int, *, version: int, day: date, now: datetime) -> bool:
+def _own_savepoint(using: str):
+    """A savepoint inside the caller's transaction, so that a failed upkeep
+    statement is rolled back alone instead of dooming the caller's writes
+    (Django marks the whole transaction for rollback otherwise). Outside a
+    transaction each statement commits on its own and needs none."""
+    return transaction.atomic(using=using) if connections[using].in_atomic_block else nullcontext()
+
+
+def _store(
+    key: str, value: int, *, version: int, day: date, now: datetime, using: str = DEFAULT_DB_ALIAS
+) -> bool:
     try:
-        stored = DashboardStat.objects.filter(stat_key=key, version=version).update(
-            stat_value=value, day=day, stale=False, updated_at=now
-        )
+        with _own_savepoint(using):
+            stored = DashboardStat.objects.filter(stat_key=key, version=version).update(
+                stat_value=value, day=day, stale=False, updated_at=now
+            )
     except DatabaseError:
         # The value we serve is still right; the row stays as it was and the
         # next read recomputes it.

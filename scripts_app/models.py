@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -134,6 +134,13 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+# The instants every supported database can store *and* Python can read back:
+# PostgreSQL would store 0001-01-01 00:00+14:00 (year 0 in UTC), then fail
+# every read of that row.
+EARLIEST_INSTANT = datetime.min.replace(tzinfo=UTC)
+LATEST_INSTANT = datetime.max.replace(tzinfo=UTC)
+
+
 class ScriptExecutionQuerySet(AnnouncingQuerySet):
     def started_on(self, day: date) -> ScriptExecutionQuerySet:
         """Executions whose started_at falls on a local day (an indexed range)."""
@@ -194,12 +201,29 @@ class ScriptExecution(TracksSavedState):
                 condition=~Q(status=Status.RUNNING) | Q(completed_at__isnull=True),
                 name="running_execution_not_completed",
             ),
+            models.CheckConstraint(
+                condition=Q(started_at__gte=EARLIEST_INSTANT, started_at__lte=LATEST_INSTANT),
+                name="execution_started_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(completed_at__lte=LATEST_INSTANT),
+                name="execution_completed_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.script_id} {self.status} {self.started_at:%Y-%m-%d %H:%M:%S}"
 
     def clean(self) -> None:
+        for name in ("started_at", "completed_at"):
+            value = getattr(self, name)
+            try:
+                if value is not None and value.tzinfo is not None:
+                    value.astimezone(UTC)
+            except OverflowError:
+                raise ValidationError(
+                    {name: _("This time is out of the range that can be stored.")}
+                ) from None
         if self.completed_at and self.started_at and self.completed_at < self.started_at:
             raise ValidationError(
                 {"completed_at": _("The completion time may not be earlier than the start time.")}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -63,7 +64,26 @@ class ScriptIdField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(int(data))
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A datetime the database can hold in UTC; anything else is a 400, not an OverflowError.
+
+    DRF checks for overflow only for aware input: a naive 0001-01-01T00:00
+    read in a zone east of UTC (or 9999-12-31T23:59 west of it) falls outside
+    Python's datetime range when DRF converts it to UTC to validate it.
+    """
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
 class ExecutionSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: BoundedDateTimeField,
+    }
     script = ScriptIdField(queryset=Script.objects.all())
     script_name = serializers.CharField(source="script.name", read_only=True)
     error_message = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")

@@ -217,7 +217,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workflow_project.api_views.exception_handler",
     # Throttle counts live in Django's cache: shared by all workers when REDIS_URL is set.
-    "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("AUTH_THROTTLE_RATE") or "10/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": os.environ.get("AUTH_THROTTLE_RATE") or "10/minute",
+        "login": os.environ.get("LOGIN_THROTTLE_RATE") or "10/minute",
+    },
+    # Proxies in front of the app whose X-Forwarded-For throttles may trust. With
+    # 0 the client's own address counts: a forged X-Forwarded-For cannot dodge them.
+    "NUM_PROXIES": envint("NUM_PROXIES", 0),
 }
 
 SPECTACULAR_SETTINGS = {

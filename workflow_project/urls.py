@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -6,12 +7,17 @@ from rest_framework.routers import DefaultRouter
 from dashboard_app.api import DashboardStatsView
 from scripts_app.api import ExecutionViewSet, ScriptViewSet
 from workflow_project.api_views import ThrottledObtainAuthToken
+from workflow_project.auth_views import ThrottledLoginView, throttled_admin_login
 
 router = DefaultRouter()
 router.register("scripts", ScriptViewSet)
 router.register("executions", ExecutionViewSet)
 
 urlpatterns = [
+    # Sign-in is throttled (workflow_project/auth_views.py); admin/login/ comes
+    # before admin/ so that the admin's own, unthrottled view is never reached.
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("admin/login/", throttled_admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     # With or without the trailing slash, and no redirect either way.
     re_path(r"^api/dashboard/stats/?$", DashboardStatsView.as_view(), name="dashboard-stats"),
@@ -19,7 +25,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     path("api/", include(router.urls)),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Only sign-out: password reset by e-mail is not offered (no mail is set up).
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("scripts_app.urls")),
     path("", include("dashboard_app.urls")),

@@ -46,7 +46,7 @@ def test_the_login_page_and_logging_out(page, staff_user, console_errors):
     page.fill("#id_username", "operator")
     page.fill("#id_password", "wrong")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("alert")).to_contain_text("did not match")
+    expect(page.get_by_role("alert")).to_contain_text("correct username and password")
     page.fill("#id_password", "a-long-test-password-1")
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Dashboard")

@@ -103,3 +103,46 @@ def test_a_recompute_never_overwrites_a_write_that_committed_while_it_counted(cl
     row = DashboardStat.objects.get(stat_key="total_scripts")
     assert (row.stat_value, row.stale) == (1, True)  # the old count was not stored
     assert stats.get_stats().values["total_scripts"] == Script.objects.count() == 2
+
+
+CORRUPTIONS = {
+    "deleted": None,
+    "negative": {"stat_value": -1},
+    "computed in the future": {"stat_value": 42, "updated_at": NOON + timedelta(minutes=1)},
+    "computed in year 9999": {"stat_value": 42, "updated_at": at("9999-12-31 00:00", "UTC")},
+    "counting a future day": {"stat_value": 42, "day": NOON.date() + timedelta(days=1)},
+    "counting an earlier day": {"stat_value": 42, "day": NOON.date() - timedelta(days=1)},
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "corruption"),
+    [
+        (key, corruption)
+        for key in stats.KEYS
+        for corruption, fields in CORRUPTIONS.items()
+        # The day a row counts only matters to daily counters.
+        if stats.COUNTERS[key].daily or "day" not in (fields or {})
+    ],
+)
+def test_every_counter_heals_from_a_bad_row_on_the_next_read(warm, make_execution, key, corruption):
+    from conftest import fresh_counts
+    from scripts_app.models import Status
+
+    make_execution(status=Status.ERROR)
+    stats.refresh_stats()
+    fields = CORRUPTIONS[corruption]
+    if fields is None:
+        DashboardStat.objects.filter(stat_key=key).delete()
+    else:
+        corrupt(key, **fields)
+    assert stats.get_stats().values == fresh_counts()
+    row = DashboardStat.objects.get(stat_key=key)
+    assert (row.stat_value, row.updated_at, row.stale) == (fresh_counts()[key], NOON, False)
+    assert stats.get_stats().source == "cache"  # healed for good, not recomputed on every read
+
+
+def test_all_rows_deleted_at_once_are_recreated(warm):
+    DashboardStat.objects.all().delete()
+    assert stats.get_stats().values["total_scripts"] == 1
+    assert DashboardStat.objects.count() == len(stats.KEYS)

@@ -1,9 +1,12 @@
 """A failing upkeep never fails the user's write, and the counters heal."""
 
 import pytest
+from django.db import connection, transaction
 
+from conftest import FailingStatements, fresh_counts
 from dashboard_app import stats
-from scripts_app.models import Script
+from dashboard_app.models import DashboardStat
+from scripts_app.models import Script, ScriptExecution, Status
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,3 +59,66 @@ def test_a_receiver_that_cannot_work_out_the_keys_marks_them_all(make_script, mo
     monkeypatch.undo()
     assert stats.get_stats().values == stats.get_stats(use_cache=False).values
     assert stats.get_stats().values["inactive_scripts"] == 1
+
+
+def test_a_store_that_fails_once_serves_the_right_values_and_the_next_read_heals(make_script):
+    make_script()
+    stats.refresh_stats()
+    make_script()
+    fault = FailingStatements("UPDATE")
+    with connection.execute_wrapper(fault):
+        first = stats.get_stats()
+    assert fault.failed == 1
+    assert (first.values["total_scripts"], first.source) == (2, "live")
+    assert DashboardStat.objects.get(stat_key="total_scripts").stale  # not stored: still marked
+    healed = stats.get_stats()
+    assert healed.values == fresh_counts()
+    assert stats.get_stats().source == "cache"
+
+
+def test_rows_that_cannot_be_created_are_created_by_the_next_read(make_script):
+    make_script()
+    fault = FailingStatements("INSERT")
+    with connection.execute_wrapper(fault):
+        assert stats.get_stats().values == fresh_counts()
+    assert fault.failed == 1
+    assert not DashboardStat.objects.exists()
+    assert stats.get_stats().values == fresh_counts()
+    assert DashboardStat.objects.count() == len(stats.KEYS)
+
+
+def test_a_mark_that_fails_at_the_database_once_is_retried(make_script, make_execution):
+    script = make_script()
+    stats.refresh_stats()
+    fault = FailingStatements("UPDATE")
+    with connection.execute_wrapper(fault):
+        make_execution(script, status=Status.ERROR)  # must not raise
+    assert fault.failed == 1
+    assert ScriptExecution.objects.count() == 1
+    assert not stats._unconfirmed_keys  # the retry got through
+    assert stats.get_stats().values == fresh_counts()
+
+
+def test_a_write_survives_the_database_refusing_every_mark(make_script, make_execution):
+    script = make_script()
+    stats.refresh_stats()
+    with connection.execute_wrapper(FailingStatements("UPDATE", times=10)):
+        with transaction.atomic():
+            make_execution(script, status=Status.ERROR)
+            make_script()
+    assert (Script.objects.count(), ScriptExecution.objects.count()) == (2, 1)  # nothing lost
+    assert stats.get_stats().values == fresh_counts()
+
+
+def test_a_failed_store_inside_the_callers_transaction_does_not_break_it(make_script):
+    """The store runs in a savepoint: on PostgreSQL a failed statement would otherwise
+    abort the caller's whole transaction."""
+    make_script()
+    stats.refresh_stats()
+    with transaction.atomic():
+        make_script()
+        with connection.execute_wrapper(FailingStatements("UPDATE")):
+            assert stats.get_stats().values["total_scripts"] == 2
+        make_script()  # the transaction still works
+    assert Script.objects.count() == 3
+    assert stats.get_stats().values == fresh_counts()

@@ -98,7 +98,7 @@ def test_it_serves_static_files_compressed_with_caching_headers(server):
 def test_it_serves_pages_with_debug_off(server):
     base, log = server
     status, _, body = get(base + "/admin/login/")
-    assert (status, b"id=\"login-form\"" in body) == (200, True)
+    assert (status, b'id="login-form"' in body) == (200, True)
     status, _, body = get(base + "/no-such-page/")
     assert status == 404
     assert b"URLconf" not in body  # the debug 404 page lists the URL patterns
