@@ -38,7 +38,8 @@ def render(context: dict, main: dict, writers: dict) -> str:
         f"Benchmark at commit {context['commit']}"
         + (" (BENCH_QUICK: tiny data, not a result)" if context["quick"] else ""),
         f"- database: {main['database']}; rows: {rows['scripts']:,} scripts, "
-        f"{rows['executions']:,} executions ({rows['today']:,} today); concurrent writers on {writers['database']}",
+        f"{rows['executions']:,} executions ({rows['today']:,} today); "
+        f"concurrent writers on {writers['database']}",
         f"- machine: {machine['cpus']} CPUs, {machine['memory_gib']} GiB, "
         f"Python {machine['python']}, {machine['system']}",
         f"- load tool: {context['load_tool']} on loopback, 1 gunicorn sync worker; "

@@ -29,9 +29,9 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, models
-from django.db.models import F
 from django.utils import timezone
 
+from dashboard_app import stat_rows
 from dashboard_app.models import DashboardStat
 from dashboard_app.transaction_batch import settle, unsettled_keys
 from scripts_app.dates import day_window, local_today, local_zone
@@ -166,7 +166,7 @@ def drifted(report: Iterable[Drift]) -> list[str]:
 
 
 def _read_rows(keys: Iterable[str]) -> dict[str, DashboardStat]:
-    return {row.stat_key: row for row in DashboardStat.objects.filter(stat_key__in=list(keys))}
+    return stat_rows.read_rows(keys)
 
 
 def _recompute_and_store(
@@ -229,9 +229,7 @@ _unconfirmed_keys: set[str] = set()
 
 def mark_stale(keys: Iterable[str]) -> int:
     """Mark cached counters stale and bump their versions (a single UPDATE)."""
-    return DashboardStat.objects.filter(stat_key__in=sorted(keys)).update(
-        stale=True, version=F("version") + 1
-    )
+    return stat_rows.mark_stale(keys)
 
 
 def mark_stale_after_write(keys: set[str]) -> None:
