@@ -11,6 +11,7 @@ calls these; the policy stays there.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db import connections, router
 
@@ -56,13 +57,17 @@ def mark_stale(keys: Iterable[str]) -> int:
     if not keys:
         return 0
     connection = connections[router.db_for_write(DashboardStat)]
-    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(_mark_stale_sql(connection.vendor, len(keys)), [True, *keys])
+        return cursor.rowcount
+
+
+@lru_cache(maxsize=16)
+def _mark_stale_sql(vendor: str, key_count: int) -> str:
+    quote = connections[router.db_for_write(DashboardStat)].ops.quote_name
     meta = DashboardStat._meta
     stale, version, key = (quote(meta.get_field(name).column) for name in ("stale", "version", "stat_key"))
-    sql = (
+    return (
         f"UPDATE {quote(meta.db_table)} SET {stale} = %s, {version} = {version} + 1 "
-        f"WHERE {key} IN ({', '.join(['%s'] * len(keys))})"
+        f"WHERE {key} IN ({', '.join(['%s'] * key_count)})"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [True, *keys])
-        return cursor.rowcount

@@ -7,6 +7,9 @@ from dashboard_app import stats
 from dashboard_app.models import DashboardStat
 from scripts_app.models import ScriptExecution, Status
 
+# Upkeep runs after commit: the writes here must really commit.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 def versions() -> dict[str, int]:
     return dict(DashboardStat.objects.values_list("stat_key", "version"))
@@ -25,6 +28,9 @@ def test_writes_with_upkeep_off_leave_the_cache_untouched(cached):
     with upkeep_off():
         ScriptExecution.objects.create(script=cached, status=Status.ERROR)
         assert versions() == before
+
+    ScriptExecution.objects.create(script=cached, status=Status.ERROR)  # and with upkeep on, it does
+    assert versions()["today_executions"] > before["today_executions"] + 1
 
 
 def test_upkeep_is_back_after_the_switch_and_the_skipped_writes_are_not_served(cached):
