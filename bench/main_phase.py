@@ -88,7 +88,7 @@ def main(out_path: str) -> None:
 def live_recompute_scaling(sizes) -> dict:
     from bench import dataset
     from bench.routing import using_database
-    from bench.timing import median_seconds
+    from bench.timing import median_seconds, paired_ratio
     from dashboard_app import stats
     from scripts_app.models import ScriptExecution
 
@@ -110,6 +110,7 @@ def live_recompute_scaling(sizes) -> dict:
         "large_rows": table_rows(),
         "small_s": statistics.median(small),
         "large_s": statistics.median(large),
+        "ratio": paired_ratio(large, small),
     }
 
 

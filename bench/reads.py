@@ -8,6 +8,7 @@ import statistics
 from pathlib import Path
 
 from bench.load import Server, drive
+from bench.timing import paired_ratio
 from bench.urls import FLOOR_PATH
 
 STATS_PATH = "/api/dashboard/stats"
@@ -41,6 +42,8 @@ def serve_and_measure(*, token: str, seconds: int, rounds: int, log_dir: Path) -
         peak_rss_kib = server.worker_peak_rss_kib()
     return {
         "rps": {name: statistics.median(values) for name, values in rps.items()},
+        "floor_ratio": paired_ratio(rps["cached"], rps["floor"]),
+        "benefit_ratio": paired_ratio(rps["cached"], rps["live"]),
         "errors": errors,
         "cached_sources": sources,
         "peak_rss_kib": peak_rss_kib,

@@ -51,8 +51,8 @@ FULL = Sizes(
     load_seconds=3,
     load_rounds=5,
     writer_processes=8,
-    writer_seconds=8.0,
-    writer_rounds=3,
+    writer_seconds=4.0,
+    writer_rounds=5,
     writer_seed_executions=20_000,
 )
 

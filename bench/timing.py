@@ -19,5 +19,7 @@ def median_seconds(action: Callable[[], object], *, repeat: int, warmup: int = 1
     return statistics.median(seconds(action) for _ in range(repeat))
 
 
-def ratio(numerator: float, denominator: float) -> float | None:
-    return numerator / denominator if denominator else None
+def paired_ratio(numerators: list[float], denominators: list[float]) -> float:
+    """The median of the per-round ratios: rounds alternate, so each pair shares
+    the machine's load of that moment, and a burst of noise spoils one pair only."""
+    return statistics.median(n / d for n, d in zip(numerators, denominators, strict=True))

@@ -136,6 +136,11 @@ def main(out_path: str) -> None:
     cached = stats.get_stats()
     fresh = {key: counter.count(cached.day) for key, counter in stats.COUNTERS.items()}
 
+    from bench.timing import paired_ratio
+
+    def per_second(mode: str) -> list[float]:
+        return [r["recorded"] / r["seconds"] for r in rounds[mode]]
+
     def throughput(mode: str) -> float:
         return sum(r["recorded"] for r in rounds[mode]) / sum(r["seconds"] for r in rounds[mode])
 
@@ -144,6 +149,7 @@ def main(out_path: str) -> None:
         "processes": sizes.writer_processes,
         "on_per_s": throughput("on"),
         "off_per_s": throughput("off"),
+        "ratio": paired_ratio(per_second("on"), per_second("off")),
         "errors": sum(r["errors"] for mode in rounds for r in rounds[mode]),
         "first_error": next((r["first_error"] for m in rounds for r in rounds[m] if r["first_error"]), None),
         "crashed": sum(len(r["crashed"]) for mode in rounds for r in rounds[mode]),

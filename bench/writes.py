@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.dataset import last_execution_id, park_today, script_with_executions, today_count, unpark
-from bench.timing import seconds
+from bench.timing import paired_ratio, seconds
 from bench.upkeep import upkeep_off
 from scripts_app.models import Script, ScriptExecution, Status
 
@@ -44,7 +44,7 @@ def write_overhead(script_ids: list[int], *, rounds: int, per_round: int) -> dic
     for _ in range(rounds):
         off.append(seconds_per_write(script_ids, per_round, upkeep=False))
         on.append(seconds_per_write(script_ids, per_round, upkeep=True))
-    return {"on_s": statistics.median(on), "off_s": statistics.median(off)}
+    return {"on_s": statistics.median(on), "off_s": statistics.median(off), "ratio": paired_ratio(on, off)}
 
 
 def write_flat(script_ids: list[int], *, rounds: int, per_round: int) -> dict:
@@ -60,6 +60,7 @@ def write_flat(script_ids: list[int], *, rounds: int, per_round: int) -> dict:
     return {
         "empty_s": statistics.median(empty_day),
         "full_s": statistics.median(full_day),
+        "ratio": paired_ratio(full_day, empty_day),
         "today_rows": today_when_full,
     }
 
@@ -79,6 +80,7 @@ def cascade(*, executions: int, rounds: int, rng: random.Random) -> dict:
     return {
         "on_s": statistics.median(results["on"]),
         "off_s": statistics.median(results["off"]),
+        "ratio": paired_ratio(results["on"], results["off"]),
         "on_queries": queries["on"],
         "off_queries": queries["off"],
     }
