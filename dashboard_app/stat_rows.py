@@ -17,6 +17,10 @@ from django.db import connections, router
 
 from dashboard_app.models import DashboardStat
 
+# The value of a row that a recompute has claimed: negative, so never served,
+# and unlike any value a bug or a hand edit would leave.
+CLAIMED = -(2**62)
+
 _COLUMNS = [field.name for field in DashboardStat._meta.concrete_fields]
 
 
@@ -52,22 +56,55 @@ def read_rows(keys: Iterable[str]) -> dict[str, DashboardStat]:
 
 
 def mark_stale(keys: Iterable[str]) -> int:
-    """Mark the rows of `keys` stale and bump their versions (one UPDATE)."""
+    """Mark the rows of `keys` stale and bump their versions, where not stale already (one UPDATE).
+
+    A row already stale needs nothing: a recompute claims a row (claim()) before
+    it counts, so a write that finds the row stale committed before any count
+    that could be stored. Skipping it spares a busy write path the hot row's
+    lock and a WAL flush per write (docs/benchmarks.md, row 6).
+    """
     keys = sorted(keys)
     if not keys:
         return 0
     connection = connections[router.db_for_write(DashboardStat)]
     with connection.cursor() as cursor:
-        cursor.execute(_mark_stale_sql(connection.vendor, len(keys)), [True, *keys])
+        cursor.execute(_mark_stale_sql(connection.vendor, len(keys)), [True, *keys, True])
         return cursor.rowcount
+
+
+def claim(keys: Iterable[str]) -> None:
+    """Take the rows of `keys` for a recompute, before it counts: not stale (so the
+    next write bumps the version again), CLAIMED (negative: nobody serves the
+    row meanwhile), version bumped (so an older recompute's store is refused)."""
+    keys = sorted(keys)
+    if not keys:
+        return
+    connection = connections[router.db_for_write(DashboardStat)]
+    with connection.cursor() as cursor:
+        cursor.execute(_claim_sql(connection.vendor, len(keys)), [False, CLAIMED, *keys])
+
+
+def _quoted(name: str) -> str:
+    return connections[router.db_for_write(DashboardStat)].ops.quote_name(name)
 
 
 @lru_cache(maxsize=16)
 def _mark_stale_sql(vendor: str, key_count: int) -> str:
-    quote = connections[router.db_for_write(DashboardStat)].ops.quote_name
     meta = DashboardStat._meta
-    stale, version, key = (quote(meta.get_field(name).column) for name in ("stale", "version", "stat_key"))
+    stale, version, key = (_quoted(meta.get_field(name).column) for name in ("stale", "version", "stat_key"))
     return (
-        f"UPDATE {quote(meta.db_table)} SET {stale} = %s, {version} = {version} + 1 "
+        f"UPDATE {_quoted(meta.db_table)} SET {stale} = %s, {version} = {version} + 1 "
+        f"WHERE {key} IN ({', '.join(['%s'] * key_count)}) AND NOT ({stale} = %s)"
+    )
+
+
+@lru_cache(maxsize=16)
+def _claim_sql(vendor: str, key_count: int) -> str:
+    meta = DashboardStat._meta
+    stale, value, version, key = (
+        _quoted(meta.get_field(name).column) for name in ("stale", "stat_value", "version", "stat_key")
+    )
+    return (
+        f"UPDATE {_quoted(meta.db_table)} SET {stale} = %s, {value} = %s, {version} = {version} + 1 "
         f"WHERE {key} IN ({', '.join(['%s'] * key_count)})"
     )

@@ -11,12 +11,16 @@ Cache policy
   recomputed on read, so the day rolls over by itself, with or without cron.
 - Every ORM write marks the counters it touched stale once its transaction
   commits (receivers.py, transaction_batch.py): one UPDATE that also bumps the
-  row's version. That is O(1) whatever the table size, and idempotent.
-- A recompute reads the row versions *before* counting and stores a value
-  only where the version is unchanged. A write that commits after the count
-  began has bumped the version (store skipped, row stays stale) or bumps it
-  after the store (row marked stale again): an older count can never
-  overwrite a newer state, and no Python read-modify-write is involved.
+  row's version, unless the row is stale already. That is O(1) whatever the
+  table size, and idempotent.
+- A recompute first claims its rows (not stale, a negative value so nobody
+  serves them, version bumped), then reads their versions, counts, and stores a
+  value only where the version is unchanged and the row still claimed. A
+  write that commits after the claim finds the row not stale and bumps the
+  version (store refused, row stays stale) or bumps it after the store (row
+  marked stale again); a write whose mark found the row stale committed
+  before the claim, so the count sees it. An older count can never overwrite
+  a newer state, and no Python read-modify-write is involved.
 """
 
 from __future__ import annotations
@@ -149,7 +153,12 @@ def check_drift() -> list[Drift]:
     report = []
     for key in KEYS:
         row = rows.get(key)
-        current = row is not None and not row.stale and (not COUNTERS[key].daily or row.day == today)
+        current = (
+            row is not None
+            and not row.stale
+            and row.stat_value != stat_rows.CLAIMED  # a recompute is under way
+            and (not COUNTERS[key].daily or row.day == today)
+        )
         report.append(
             Drift(
                 key=key,
@@ -179,29 +188,40 @@ def _recompute_and_store(
 ) -> dict[str, int]:
     """Count `keys` and store each value unless a write bumped its version meanwhile.
 
-    `rows` must have been read before this call: their versions guard the store.
+    `rows` are the rows as the caller read them; missing ones are created first.
     """
     keys = list(keys)
+    absent = [key for key in keys if key not in rows]
     try:
-        absent = [key for key in keys if key not in rows]
         if absent:
-            # Create the rows first (stale), so that writes from here on bump
-            # a version we read before counting.
+            # Create the rows first (stale), so that there is a row to claim.
             DashboardStat.objects.bulk_create(
                 [DashboardStat(stat_key=key, stale=True, day=day) for key in absent],
                 ignore_conflicts=True,
             )
-            rows = {**rows, **_read_rows(absent)}
     except DatabaseError:
         logger.exception("Could not create dashboard_stats rows %s", absent)
+    rows = _claim(keys) or {}
     values = {key: COUNTERS[key].count(day) for key in keys}
     stored = [
         key
         for key in keys
-        if key in rows and _store(key, values[key], version=rows[key].version, day=day, now=now)
+        if key in rows
+        and not rows[key].stale
+        and _store(key, values[key], version=rows[key].version, day=day, now=now)
     ]
     settle(using, stored)
     return values
+
+
+def _claim(keys: list[str]) -> dict[str, DashboardStat] | None:
+    """Claim the rows, then read the versions that guard their stores (None: do not store)."""
+    try:
+        stat_rows.claim(keys)
+        return _read_rows(keys)
+    except DatabaseError:
+        logger.exception("Could not claim dashboard counters %s", keys)
+        return None
 
 
 def _store(key: str, value: int, *, version: int, day: date, now: datetime) -> bool:
