@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run serve test lint ci screenshot messages
+.PHONY: run serve test lint ci screenshot messages bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,14 @@ messages: $(VENV)/.installed-dev
 
 screenshot: $(VENV)/.installed-dev
 	UPDATE_SCREENSHOT=1 $(VENV)/bin/pytest -q dashboard_app/tests/test_browser_dashboard.py -k screenshot
+
+# Side-by-side ratios, one table (docs/benchmarks.md). BENCH_QUICK=1 for tiny
+# data; BENCH_DATABASE_URL=postgres://... for the concurrent-writers row. wrk is
+# installed when missing and we are root; otherwise a Python load driver runs
+# and the table says so.
+bench: $(VENV)/.installed-run
+	@command -v wrk >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 || \
+		apt-get install -y -q wrk >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null 2>&1 && apt-get install -y -q wrk >/dev/null 2>&1; } || \
+		echo "wrk could not be installed: the Python load driver will run"
+	$(PY) -m bench

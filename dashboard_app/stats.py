@@ -11,12 +11,16 @@ Cache policy
   recomputed on read, so the day rolls over by itself, with or without cron.
 - Every ORM write marks the counters it touched stale once its transaction
   commits (receivers.py, transaction_batch.py): one UPDATE that also bumps the
-  row's version. That is O(1) whatever the table size, and idempotent.
-- A recompute reads the row versions *before* counting and stores a value
-  only where the version is unchanged. A write that commits after the count
-  began has bumped the version (store skipped, row stays stale) or bumps it
-  after the store (row marked stale again): an older count can never
-  overwrite a newer state, and no Python read-modify-write is involved.
+  row's version, unless the row is stale already. That is O(1) whatever the
+  table size, and idempotent.
+- A recompute first claims its rows (not stale, a negative value so nobody
+  serves them, version bumped), then reads their versions, counts, and stores a
+  value only where the version is unchanged and the row still claimed. A
+  write that commits after the claim finds the row not stale and bumps the
+  version (store refused, row stays stale) or bumps it after the store (row
+  marked stale again); a write whose mark found the row stale committed
+  before the claim, so the count sees it. An older count can never overwrite
+  a newer state, and no Python read-modify-write is involved.
 """
 
 from __future__ import annotations
@@ -30,9 +34,9 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
-from django.db.models import F
 from django.utils import timezone
 
+from dashboard_app import stat_rows
 from dashboard_app.models import DashboardStat
 from dashboard_app.transaction_batch import settle, unsettled_keys
 from scripts_app.dates import day_window, local_today, local_zone
@@ -150,7 +154,12 @@ def check_drift() -> list[Drift]:
     report = []
     for key in KEYS:
         row = rows.get(key)
-        current = row is not None and not row.stale and (not COUNTERS[key].daily or row.day == today)
+        current = (
+            row is not None
+            and not row.stale
+            and row.stat_value != stat_rows.CLAIMED  # a recompute is under way
+            and (not COUNTERS[key].daily or row.day == today)
+        )
         report.append(
             Drift(
                 key=key,
@@ -167,7 +176,7 @@ def drifted(report: Iterable[Drift]) -> list[str]:
 
 
 def _read_rows(keys: Iterable[str]) -> dict[str, DashboardStat]:
-    return {row.stat_key: row for row in DashboardStat.objects.filter(stat_key__in=list(keys))}
+    return stat_rows.read_rows(keys)
 
 
 def _recompute_and_store(
@@ -180,29 +189,30 @@ def _recompute_and_store(
 ) -> dict[str, int]:
     """Count `keys` and store each value unless a write bumped its version meanwhile.
 
-    `rows` must have been read before this call: their versions guard the store.
+    `rows` are the rows as the caller read them; missing ones are created first.
     """
     keys = list(keys)
     absent = [key for key in keys if key not in rows]
     try:
         if absent:
-            # Create the rows first (stale), so that writes from here on bump
-            # a version we read before counting.
+            # Create the rows first (stale), so that there is a row to claim.
             with _own_savepoint(using):
                 DashboardStat.objects.bulk_create(
                     [DashboardStat(stat_key=key, stale=True, day=day) for key in absent],
                     ignore_conflicts=True,
                 )
-            rows = {**rows, **_read_rows(absent)}
     except DatabaseError:
         logger.exception("Could not create dashboard_stats rows %s", absent)
+    rows = _claim(keys, using) or {}
     values = {key: COUNTERS[key].count(day) for key in keys}
     # Stored in key order, the order mark_stale locks in, so that a recompute
     # inside a caller's transaction cannot deadlock with it.
     stored = [
         key
         for key in sorted(keys)
-        if key in rows and _store(key, values[key], version=rows[key].version, day=day, now=now, using=using)
+        if key in rows
+        and not rows[key].stale
+        and _store(key, values[key], version=rows[key].version, day=day, now=now, using=using)
     ]
     settle(using, stored)
     return values
@@ -214,6 +224,17 @@ def _own_savepoint(using: str):
     (Django marks the whole transaction for rollback otherwise). Outside a
     transaction each statement commits on its own and needs none."""
     return transaction.atomic(using=using) if connections[using].in_atomic_block else nullcontext()
+
+
+def _claim(keys: list[str], using: str) -> dict[str, DashboardStat] | None:
+    """Claim the rows, then read the versions that guard their stores (None: do not store)."""
+    try:
+        with _own_savepoint(using):
+            stat_rows.claim(keys, using)
+        return _read_rows(keys)
+    except DatabaseError:
+        logger.exception("Could not claim dashboard counters %s", keys)
+        return None
 
 
 def _store(
@@ -243,33 +264,8 @@ _unconfirmed_keys: set[str] = set()
 
 
 def mark_stale(keys: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> int:
-    """Mark cached counters stale and bump their versions (a single statement)."""
-    keys = sorted(set(keys))
-    if connections[using].vendor == "postgresql":
-        return _mark_stale_locking_in_key_order(keys, using)
-    # SQLite locks the whole database for a write: no row-lock order to keep.
-    return (
-        DashboardStat.objects.using(using)
-        .filter(stat_key__in=keys)
-        .update(stale=True, version=F("version") + 1)
-    )
-
-
-def _mark_stale_locking_in_key_order(keys: list[str], using: str) -> int:
-    # A plain multi-row UPDATE locks rows in the order its scan meets them,
-    # which differs between concurrent snapshots: two of them deadlocked
-    # (test_concurrent_invalidations.py). The CTE locks every row in key
-    # order first; the UPDATE then only touches rows this statement holds.
-    table = connections[using].ops.quote_name(DashboardStat._meta.db_table)
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            f"WITH locked AS MATERIALIZED ("
-            f" SELECT stat_key FROM {table} WHERE stat_key = ANY(%s) ORDER BY stat_key FOR UPDATE)"
-            f" UPDATE {table} SET stale = true, version = version + 1"
-            f" WHERE stat_key IN (SELECT stat_key FROM locked)",
-            [keys],
-        )
-        return cursor.rowcount
+    """Mark cached counters stale and bump their versions, unless stale already (one statement)."""
+    return stat_rows.mark_stale(keys, using)
 
 
 def mark_stale_after_write(keys: set[str]) -> None:

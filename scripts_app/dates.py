@@ -8,6 +8,7 @@ DST days, and starting at 01:00 where local midnight does not exist.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -32,4 +33,11 @@ def day_start(day: date) -> datetime:
 
 def day_window(day: date) -> tuple[datetime, datetime]:
     """The half-open UTC window [start, end) of a local calendar day."""
+    return _day_window(day, settings.TIME_ZONE)
+
+
+# Every recorded execution asks for today's and tomorrow's windows (the stats
+# upkeep); remembering them saves most of that work (docs/benchmarks.md).
+@lru_cache(maxsize=64)
+def _day_window(day: date, time_zone: str) -> tuple[datetime, datetime]:
     return day_start(day), day_start(day + timedelta(days=1))

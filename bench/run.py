@@ -1,0 +1,81 @@
+"""`make bench`: run each phase in its own process, then print one table.
+
+Environment:
+  BENCH_QUICK=1          tiny data and short runs (what the smoke test uses)
+  BENCH_DATABASE_URL     PostgreSQL for the concurrent-writers row (else SQLite)
+  BENCH_DIR              where the SQLite files, logs and results go (default var/bench)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.load import load_tool
+from bench.sizes import from_env
+from bench.table import render
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    sizes = from_env()
+    work = Path(os.environ.get("BENCH_DIR") or BASE_DIR / "var" / "bench").resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    main_db = work / "bench.sqlite3"
+    small_db = _fresh_sqlite(work / "bench-small.sqlite3")
+    main_result = _phase(
+        "bench.main_phase", work / "main.json", db_url=_fresh_sqlite(main_db), BENCH_SMALL_DB=small_db
+    )
+    writers_url = os.environ.get("BENCH_DATABASE_URL") or _fresh_sqlite(work / "writers.sqlite3")
+    writers_result = _phase("bench.writers", work / "writers.json", db_url=writers_url)
+    context = {
+        "commit": _git_commit(),
+        "machine": machine(),
+        "load_tool": load_tool(),
+        "quick": sizes.quick,
+        "minutes": (time.monotonic() - started) / 60,
+    }
+    table = render(context, main_result, writers_result)
+    (work / "latest.md").write_text(table + "\n")
+    print(table)
+
+
+def _fresh_sqlite(path: Path) -> str:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _phase(module: str, out: Path, *, db_url: str, **extra_env: str) -> dict:
+    out.unlink(missing_ok=True)
+    env = {**os.environ, **extra_env, "BENCH_DB": db_url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    subprocess.run([sys.executable, "-m", module, str(out)], cwd=BASE_DIR, env=env, check=True)
+    return json.loads(out.read_text())
+
+
+def _git_commit() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=BASE_DIR, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + (
+        " (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else ""
+    )
+
+
+def machine() -> dict:
+    meminfo = Path("/proc/meminfo")
+    memory_kib = int(meminfo.read_text().split()[1]) if meminfo.exists() else 0
+    return {
+        "cpus": len(os.sched_getaffinity(0)),
+        "memory_gib": round(memory_kib / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+    }

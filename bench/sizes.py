@@ -1,0 +1,84 @@
+"""How big and how long each measurement is: the full run, or BENCH_QUICK=1 for tiny data."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Sizes:
+    quick: bool
+    scripts: int
+    days: int
+    small_total: int  # executions in the small table of the scaling row
+    scaling_today: int  # rows today in both tables of the scaling row
+    large_total: int
+    large_today: int
+    cascade_executions: int
+    recompute_repeats: int
+    scaling_rounds: int
+    write_rounds: int
+    writes_per_round: int
+    flat_rounds: int
+    cascade_rounds: int
+    load_seconds: int
+    load_rounds: int
+    writer_processes: int
+    writer_seconds: float
+    writer_rounds: int  # per mode
+    writer_seed_executions: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+FULL = Sizes(
+    quick=False,
+    scripts=200,
+    days=30,
+    small_total=10_000,
+    scaling_today=5_000,
+    large_total=1_000_000,
+    large_today=100_000,
+    cascade_executions=10_000,
+    recompute_repeats=9,
+    scaling_rounds=7,
+    write_rounds=15,
+    writes_per_round=300,
+    flat_rounds=3,
+    cascade_rounds=5,
+    load_seconds=3,
+    load_rounds=5,
+    writer_processes=8,
+    writer_seconds=4.0,
+    writer_rounds=5,
+    writer_seed_executions=20_000,
+)
+
+QUICK = Sizes(
+    quick=True,
+    scripts=20,
+    days=5,
+    small_total=1_000,
+    scaling_today=300,
+    large_total=4_000,
+    large_today=1_000,
+    cascade_executions=300,
+    recompute_repeats=3,
+    scaling_rounds=1,
+    write_rounds=2,
+    writes_per_round=20,
+    flat_rounds=1,
+    cascade_rounds=1,
+    load_seconds=1,
+    load_rounds=1,
+    writer_processes=8,
+    writer_seconds=1.0,
+    writer_rounds=1,
+    writer_seed_executions=500,
+)
+
+
+def from_env() -> Sizes:
+    return QUICK if os.environ.get("BENCH_QUICK", "").strip().lower() in {"1", "true", "yes"} else FULL

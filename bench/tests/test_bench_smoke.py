@@ -1,0 +1,49 @@
+"""`make bench` on tiny data (BENCH_QUICK=1): it runs and prints every row. No timings are checked."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+DEVELOPMENT_DB = BASE_DIR / "db.sqlite3"
+
+
+def bench_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("BENCH_", "DJANGO_"))}
+    return {**env, **extra}
+
+
+def test_the_quick_benchmark_prints_one_table_with_every_row(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "bench"],
+        cwd=BASE_DIR,
+        env=bench_env(BENCH_QUICK="1", BENCH_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    table = done.stdout
+    assert "Benchmark at commit" in table and "SQLite" in table
+    for number in ("1", "2", "3", "4a", "4b", "5", "6", "7"):
+        assert f"\n| {number} | " in table
+    assert "HTTP errors 0" in table
+    assert "errors 0; final counts exact" in table
+    assert "a cached read equals a fresh count: yes" in table
+    assert (tmp_path / "latest.md").read_text().strip() == table.strip()
+
+
+def test_the_bench_refuses_the_development_database():
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=BASE_DIR,
+        env=bench_env(DJANGO_SETTINGS_MODULE="bench.settings", BENCH_DB=f"sqlite:///{DEVELOPMENT_DB}"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode != 0
+    assert "development database" in done.stderr
