@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from dashboard_app import stats
+from dashboard_app import stats, touched
 from dashboard_app.transaction_batch import add_after_commit
 
 logger = logging.getLogger(__name__)
@@ -28,22 +28,22 @@ def _note(using: str, touched: Callable[[], set[str]]) -> None:
 def _before(instance, created: bool):
     if created:
         return None
-    return instance.saved_state if instance.saved_state is not None else stats.UNKNOWN
+    return instance.saved_state if instance.saved_state is not None else touched.UNKNOWN
 
 
 def script_saved(sender, instance, created, using, **kwargs) -> None:
-    _note(using, lambda: stats.keys_changed_by_script(_before(instance, created), instance.current_state()))
+    _note(using, lambda: touched.keys_changed_by_script(_before(instance, created), instance.current_state()))
 
 
 def script_deleted(sender, instance, using, **kwargs) -> None:
-    _note(using, lambda: stats.keys_changed_by_script(instance.current_state(), None))
+    _note(using, lambda: touched.keys_changed_by_script(instance.current_state(), None))
 
 
 def execution_saved(sender, instance, created, using, **kwargs) -> None:
     _note(
-        using, lambda: stats.keys_changed_by_execution(_before(instance, created), instance.current_state())
+        using, lambda: touched.keys_changed_by_execution(_before(instance, created), instance.current_state())
     )
 
 
 def rows_changed(sender, fields, instances, using, **kwargs) -> None:
-    _note(using, lambda: stats.keys_changed_by_rows(sender, fields, instances))
+    _note(using, lambda: touched.keys_changed_by_rows(sender, fields, instances))

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection, transaction
 
 from conftest import FailingStatements, fresh_counts
-from dashboard_app import stats
+from dashboard_app import stats, touched
 from dashboard_app.models import DashboardStat
 from scripts_app.models import Script, ScriptExecution, Status
 
@@ -52,7 +52,7 @@ def test_a_receiver_that_cannot_work_out_the_keys_marks_them_all(make_script, mo
     def broken(*args):
         raise TypeError("unexpected state")
 
-    monkeypatch.setattr(stats, "keys_changed_by_script", broken)
+    monkeypatch.setattr(touched, "keys_changed_by_script", broken)
     script = make_script()
     script.active = False
     script.save()
