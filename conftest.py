@@ -94,7 +94,8 @@ class FailingStatements:
         self.verb, self.left, self.failed = verb, times, 0
 
     def __call__(self, execute, sql, params, many, context):
-        if self.left and sql.lstrip().upper().startswith(self.verb) and "dashboard_stats" in sql:
+        # On PostgreSQL the UPDATEs start with a row-locking CTE ("WITH locked ...").
+        if self.left and f"{self.verb} " in sql.upper() and "dashboard_stats" in sql:
             self.left -= 1
             self.failed += 1
             raise OperationalError("injected: dashboard_stats is locked")

@@ -1,12 +1,14 @@
-"""Concurrent invalidations on PostgreSQL: no deadlock, and none is lost.
+"""Concurrent invalidations on PostgreSQL: no deadlock.
 
 After every committed write its upkeep marks one to four counters stale in
-one UPDATE. Several processes doing so at once, with overlapping sets of
-keys, once deadlocked on PostgreSQL: each UPDATE locked its rows in whatever
-order its scan met them, and that order differs between snapshots. A
-deadlocked upkeep is retried once, then only its own process distrusts the
-cache, so the others could serve a stale counter until the TTL.
-Every bump of `version` is counted here: none may go missing.
+one statement, and a cached read that finds them stale claims them (another
+multi-row statement) before it counts. Several processes doing so at once,
+with overlapping sets of keys, once deadlocked on PostgreSQL: each UPDATE
+locked its rows in whatever order its scan met them, and that order differs
+between snapshots. A deadlocked upkeep is retried once, then only its own
+process distrusts the cache, so the others could serve a stale counter until
+the TTL. (That no write's mark is lost is what test_concurrent_writers.py
+checks: the cached read equals a fresh count after real writes.)
 """
 
 from __future__ import annotations
@@ -50,4 +52,8 @@ def test_overlapping_invalidations_from_many_processes_neither_deadlock_nor_get_
             f"{errors[:1]}; marks per key {marked}; version bumps {bumps}"
         )
     assert errors == []
-    assert bumps == marked
+    # A mark skips a row that is stale already, so bumps need not equal marks;
+    # but every counter was marked, so none may be left servable as it was.
+    assert all(bumps[key] >= 1 for key in stats.KEYS if marked[key])
+    for row in DashboardStat.objects.all():
+        assert row.stale or row.stat_value < 0 or row.version > before[row.stat_key]
