@@ -87,16 +87,16 @@ def claim(keys: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
 def _update_sql(vendor: str, key_count: int, assignments: str, condition: str = "") -> str:
     """UPDATE dashboard_stats SET <assignments> for the given keys (and condition).
 
-    On PostgreSQL the rows are first locked in key order: a plain multi-row
-    UPDATE locks them in the order its scan meets them, which differs between
-    concurrent statements, and two of them deadlocked
-    (test_concurrent_invalidations.py). SQLite locks the whole database for a
-    write, so it has no row-lock order to keep.
+    On PostgreSQL several rows are first locked in key order: a plain
+    multi-row UPDATE locks them in the order its scan meets them, which differs
+    between concurrent statements, and two of them deadlocked
+    (test_concurrent_invalidations.py). One row has no order to keep, and
+    SQLite locks the whole database for a write.
     """
     table = DashboardStat._meta.db_table
     keys = ", ".join(["%s"] * key_count)
     where = f"stat_key IN ({keys}){condition}"
-    if vendor == "postgresql":
+    if vendor == "postgresql" and key_count > 1:
         return (
             f"WITH locked AS MATERIALIZED (SELECT stat_key FROM {table} WHERE {where} "
             f"ORDER BY stat_key FOR UPDATE) "
