@@ -52,6 +52,27 @@ def at(text: str, zone: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
 
 
+NOON_IN_SEOUL = at("2026-11-26 12:00", "Asia/Seoul")
+
+
+@pytest.fixture
+def noon_in_seoul(seoul):
+    """TIME_ZONE Asia/Seoul and the clock frozen at noon on 2026-11-26."""
+    import time_machine
+
+    with time_machine.travel(NOON_IN_SEOUL, tick=False) as clock:
+        yield clock
+
+
+@pytest.fixture
+def running_from_noon_in_seoul(seoul):
+    """TIME_ZONE Asia/Seoul and the clock running from noon on 2026-11-26."""
+    import time_machine
+
+    with time_machine.travel(NOON_IN_SEOUL, tick=True) as clock:
+        yield clock
+
+
 def fresh_counts() -> dict[str, int]:
     """The four counters worked out here from the rows, independently of dashboard_app.stats.
 

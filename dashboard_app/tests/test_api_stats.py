@@ -1,20 +1,12 @@
 """GET /api/dashboard/stats over the HTTP stack."""
 
 import pytest
-import time_machine
 from django.db import OperationalError
 
-from conftest import at
 from dashboard_app import stats
 from scripts_app.models import Status
 
-NOON = at("2026-11-26 12:00", "Asia/Seoul")
-
-
-@pytest.fixture(autouse=True)
-def noon_in_seoul(seoul):
-    with time_machine.travel(NOON, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("noon_in_seoul")
 
 
 @pytest.mark.parametrize("path", ["/api/dashboard/stats", "/api/dashboard/stats/"])

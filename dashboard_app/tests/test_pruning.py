@@ -6,24 +6,15 @@ import io
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conftest import at
+from conftest import NOON_IN_SEOUL as NOON
 from dashboard_app import stats
 from scripts_app.models import ScriptExecution, Status
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-NOON = at("2026-11-26 12:00", "Asia/Seoul")
-
-
-@pytest.fixture(autouse=True)
-def noon_in_seoul(seoul):
-    with time_machine.travel(NOON, tick=True):
-        yield
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("running_from_noon_in_seoul")]
 
 
 def test_pruning_todays_runs_leaves_the_cached_read_exact(make_script, make_execution):

@@ -9,25 +9,17 @@ import json
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
-from conftest import at
+from conftest import NOON_IN_SEOUL as NOON
 from dashboard_app import stats
 from dashboard_app.models import DashboardStat
 from scripts_app.models import Script, ScriptExecution, Status
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("running_from_noon_in_seoul")]
 
-NOON = at("2026-11-26 12:00", "Asia/Seoul")
 YESTERDAY = NOON - timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def noon_in_seoul(seoul):
-    with time_machine.travel(NOON, tick=True):
-        yield
 
 
 @pytest.fixture
@@ -122,7 +114,6 @@ def test_recording_executions_one_by_one(registry, make_execution):
 
 
 def test_moving_an_execution_to_another_day(registry):
-    ScriptExecution.objects.filter(status=Status.ERROR, started_at__gte=NOON - timedelta(hours=1))
     failed_today = ScriptExecution.objects.get(status=Status.ERROR, started_at__gt=YESTERDAY)
     failed_today.started_at = YESTERDAY
     failed_today.save()

@@ -3,18 +3,12 @@
 from datetime import datetime, timedelta
 
 import pytest
-import time_machine
 
+from conftest import NOON_IN_SEOUL as NOON
 from conftest import at
 from scripts_app.models import ScriptExecution, Status
 
-NOON = at("2026-11-26 12:00", "Asia/Seoul")
-
-
-@pytest.fixture(autouse=True)
-def noon_in_seoul(seoul):
-    with time_machine.travel(NOON, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("noon_in_seoul")
 
 
 def test_a_runner_records_a_run_and_the_cached_stats_follow(api, make_script):
