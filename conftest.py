@@ -55,21 +55,23 @@ def at(text: str, zone: str) -> datetime:
 NOON_IN_SEOUL = at("2026-11-26 12:00", "Asia/Seoul")
 
 
+def _clock_from_noon_in_seoul(tick: bool):
+    import time_machine
+
+    return time_machine.travel(NOON_IN_SEOUL, tick=tick)
+
+
 @pytest.fixture
 def noon_in_seoul(seoul):
     """TIME_ZONE Asia/Seoul and the clock frozen at noon on 2026-11-26."""
-    import time_machine
-
-    with time_machine.travel(NOON_IN_SEOUL, tick=False) as clock:
+    with _clock_from_noon_in_seoul(tick=False) as clock:
         yield clock
 
 
 @pytest.fixture
 def running_from_noon_in_seoul(seoul):
     """TIME_ZONE Asia/Seoul and the clock running from noon on 2026-11-26."""
-    import time_machine
-
-    with time_machine.travel(NOON_IN_SEOUL, tick=True) as clock:
+    with _clock_from_noon_in_seoul(tick=True) as clock:
         yield clock
 
 

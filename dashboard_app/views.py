@@ -103,7 +103,7 @@ def counter_list(request: HttpRequest, key: str) -> HttpResponse:
     if rows.model is ScriptExecution:
         rows = rows.select_related("script")
     elif key == stats.TODAY_FAILED_SCRIPTS:
-        failed_runs = ScriptExecution.objects.started_on(day).failed()
+        failed_runs = ScriptExecution.objects.failed_on(day)
         rows = rows.prefetch_related(Prefetch("executions", queryset=failed_runs, to_attr="failed_runs"))
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(

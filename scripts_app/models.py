@@ -79,8 +79,7 @@ class ScriptQuerySet(AnnouncingQuerySet):
 
     def failed_on(self, day: date) -> ScriptQuerySet:
         """Scripts with at least one `error` execution started on a local day."""
-        failed_runs = ScriptExecution.objects.started_on(day).failed()
-        return self.filter(pk__in=failed_runs.values("script_id"))
+        return self.filter(pk__in=ScriptExecution.objects.failed_on(day).values("script_id"))
 
     def toggle_active(self) -> int:
         """Flip `active` in one UPDATE, so two concurrent toggles both count."""
@@ -149,6 +148,10 @@ class ScriptExecutionQuerySet(AnnouncingQuerySet):
 
     def failed(self) -> ScriptExecutionQuerySet:
         return self.filter(status=Status.ERROR)
+
+    def failed_on(self, day: date) -> ScriptExecutionQuerySet:
+        """The failed runs behind Script.objects.failed_on(day)."""
+        return self.started_on(day).failed()
 
     def delete(self):
         # Executions have no delete signal receivers, so Django deletes them
