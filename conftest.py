@@ -106,22 +106,52 @@ def fresh_counts() -> dict[str, int]:
     }
 
 
+def fresh_rollup() -> dict[tuple, int]:
+    """Runs per (local date, script id, status) worked out here from the executions,
+    independently of dashboard_app: what the rollup must hold (cells with runs only)."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    zone = ZoneInfo(settings.TIME_ZONE)
+    cells: dict[tuple, int] = {}
+    for script_id, status, started_at in ScriptExecution.objects.values_list(
+        "script_id", "status", "started_at"
+    ):
+        day = _local_date(started_at, zone)
+        if day is not None:
+            cells[(day, script_id, status)] = cells.get((day, script_id, status), 0) + 1
+    return cells
+
+
+def stored_rollup() -> dict[tuple, int]:
+    """The rollup's rows in the same shape as fresh_rollup() (cells with runs only)."""
+    from dashboard_app.models import DailyRuns
+
+    cells = {}
+    for row in DailyRuns.objects.values():
+        for status in Status.values:
+            if row[status]:
+                cells[(row["day"], row["script_id"], status)] = row[status]
+    return cells
+
+
 class FailingStatements:
-    """A database fault: statements on dashboard_stats matching `verb` fail `times` times.
+    """A database fault: statements on `table` matching `verb` fail `times` times.
 
     Installed with connection.execute_wrapper(), so the failure comes from
     the database layer exactly where a lock timeout or a lost connection would.
     """
 
-    def __init__(self, verb: str, times: int = 1) -> None:
-        self.verb, self.left, self.failed = verb, times, 0
+    def __init__(self, verb: str, times: int = 1, table: str = "dashboard_stats") -> None:
+        self.verb, self.left, self.failed, self.table = verb, times, 0, table
 
     def __call__(self, execute, sql, params, many, context):
         # On PostgreSQL the UPDATEs start with a row-locking CTE ("WITH locked ...").
-        if self.left and f"{self.verb} " in sql.upper() and "dashboard_stats" in sql:
+        if self.left and f"{self.verb} " in sql.upper() and self.table in sql:
             self.left -= 1
             self.failed += 1
-            raise OperationalError("injected: dashboard_stats is locked")
+            raise OperationalError(f"injected: {self.table} is locked")
         return execute(sql, params, many, context)
 
 

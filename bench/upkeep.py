@@ -1,8 +1,9 @@
-"""Switch the dashboard's stats upkeep off and on again, for an on-versus-off ratio.
+"""Switch the dashboard's upkeep (counters and rollup) off and on again, for an on-versus-off ratio.
 
 A real switch: the dashboard_app receivers are disconnected by their
 dispatch_uid, so writes take exactly the code path they take in a project
-without the dashboard. Nothing in the product is forked.
+without the dashboard (no receivers: no transaction around a save, no rows
+read before a bulk write). Nothing in the product is forked.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.apps import apps
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from scripts_app.models import Script, ScriptExecution
 from scripts_app.signals import rows_changed
@@ -20,9 +21,10 @@ from scripts_app.signals import rows_changed
 RECEIVERS = (
     (post_save, Script, "stats_script_saved"),
     (post_delete, Script, "stats_script_deleted"),
-    (post_save, ScriptExecution, "stats_execution_saved"),
-    (rows_changed, Script, "stats_rows_changed_Script"),
-    (rows_changed, ScriptExecution, "stats_rows_changed_ScriptExecution"),
+    (rows_changed, Script, "stats_scripts_changed"),
+    (pre_save, ScriptExecution, "rollup_execution_saving"),
+    (post_save, ScriptExecution, "rollup_execution_saved"),
+    (rows_changed, ScriptExecution, "rollup_executions_changed"),
 )
 
 
@@ -33,17 +35,27 @@ def disconnect_upkeep() -> None:
     if missing:
         # A renamed receiver would leave upkeep on and make "off" measure nothing.
         reconnect_upkeep()
-        raise RuntimeError(f"Stats receivers not connected: {', '.join(missing)}")
+        raise RuntimeError(f"Upkeep receivers not connected: {', '.join(missing)}")
 
 
 def reconnect_upkeep() -> None:
     apps.get_app_config("dashboard_app").ready()  # connect() with a dispatch_uid is idempotent
 
 
+def restore_derived_data() -> None:
+    """After writes nobody announced: recount the rollup and mark every counter stale."""
+    from dashboard_app import rollup_rebuild, stats
+
+    rollup_rebuild.rebuild()
+    stats.mark_stale(stats.KEYS)
+
+
 @contextmanager
-def upkeep_off() -> Iterator[None]:
-    """Writes inside do not touch dashboard_stats. On exit, upkeep is back and every
-    counter is marked stale, since the writes made meanwhile were never announced."""
+def upkeep_off(*, net_zero: bool = False) -> Iterator[None]:
+    """Writes inside touch neither dashboard_stats nor the rollup. On exit upkeep is back
+    and the derived data is restored (restore_derived_data) unless the caller says the
+    writes inside left the executions as they found them (`net_zero`); the scripts'
+    counters are marked stale either way."""
     from dashboard_app import stats
 
     disconnect_upkeep()
@@ -51,4 +63,7 @@ def upkeep_off() -> Iterator[None]:
         yield
     finally:
         reconnect_upkeep()
-        stats.mark_stale(stats.KEYS)
+        if net_zero:
+            stats.mark_stale(stats.KEYS)
+        else:
+            restore_derived_data()

@@ -113,6 +113,7 @@ def main(out_path: str) -> None:
     _setup()
     from bench import dataset
     from bench.sizes import from_env
+    from bench.upkeep import restore_derived_data
     from dashboard_app import stats
 
     sizes = from_env()
@@ -130,7 +131,7 @@ def main(out_path: str) -> None:
                 run_round(processes=sizes.writer_processes, upkeep=mode == "on", seconds=sizes.writer_seconds)
             )
             if mode == "off":
-                stats.mark_stale(stats.KEYS)  # those writes were never announced
+                restore_derived_data()  # those writes were never announced
     # The last round ran with upkeep and a racing reader: no update may be lost.
     drifted = stats.drifted(stats.check_drift())
     cached = stats.get_stats()

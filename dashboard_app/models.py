@@ -19,6 +19,9 @@ class DashboardStat(models.Model):
 
     stat_key = models.CharField(_("key"), max_length=64, primary_key=True)
     stat_value = models.BigIntegerField(_("value"), default=0)
+    # Daily counters only: the day's total in the rollup when stat_value was
+    # counted. A read serves stat_value plus what the rollup moved since.
+    rollup_total = models.BigIntegerField(_("rollup total then"), default=0)
     # The local date a daily counter counts; ignored for the other counters.
     day = models.DateField(_("day"), default=local_today)
     stale = models.BooleanField(_("stale"), default=False)
@@ -35,3 +38,59 @@ class DashboardStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stat_key}: {self.stat_value}"
+
+
+class DailyRuns(models.Model):
+    """How many runs of one script started on one local day, by status: the rollup.
+
+    Every read of history (today's counters, the chart, the lists' totals)
+    sums these rows instead of counting executions, so it costs the same at
+    ten million executions as at ten thousand. dashboard_app.rollup owns every
+    write: each ORM write of an execution moves these counts in its own
+    transaction. A day is a local date in `RollupZone.time_zone`.
+    """
+
+    day = models.DateField(_("day"))
+    # No database constraint: a script deleted with raw SQL must not make that
+    # delete fail; the rollup is reconciled instead (refresh_stats).
+    script = models.ForeignKey(
+        "scripts_app.Script",
+        verbose_name=_("script"),
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,  # covered by the (script, day) index
+        related_name="+",
+    )
+    # One column per scripts_app.models.Status value, named after it.
+    running = models.BigIntegerField(_("running"), default=0)
+    success = models.BigIntegerField(_("success"), default=0)
+    error = models.BigIntegerField(_("error"), default=0)
+    cancelled = models.BigIntegerField(_("cancelled"), default=0)
+
+    class Meta:
+        db_table = "dashboard_daily_runs"
+        verbose_name = _("runs per day")
+        verbose_name_plural = _("runs per day")
+        constraints = [models.UniqueConstraint(fields=["day", "script"], name="daily_runs_day_script")]
+        indexes = [models.Index(fields=["script", "day"], name="daily_runs_script_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.script_id}"
+
+
+class RollupZone(models.Model):
+    """The time zone whose local days the rollup counts (one row).
+
+    A change of TIME_ZONE moves every day boundary: the rollup notices it
+    here and is rebuilt rather than silently wrong.
+    """
+
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    rebuilt_at = models.DateTimeField(_("rebuilt at"), default=timezone.now)
+
+    class Meta:
+        db_table = "dashboard_rollup_zone"
+        verbose_name = _("rollup time zone")
+
+    def __str__(self) -> str:
+        return self.time_zone

@@ -5,42 +5,50 @@ behind it) and when a cached value may be served. The API view, the pages,
 the admin, the signal receivers and the commands all call it.
 
 Cache policy
-- A row of dashboard_stats is served while it is not marked stale, counts
-  today's local date (daily counters), was computed less than STATS_CACHE_TTL
-  seconds ago (and not in the future) and is not negative. Anything else is
-  recomputed on read, so the day rolls over by itself, with or without cron.
-- Every ORM write marks the counters it touched stale once its transaction
-  commits (receivers.py, transaction_batch.py): one UPDATE that also bumps the
-  row's version, unless the row is stale already. That is O(1) whatever the
-  table size, and idempotent.
-- A recompute first claims its rows (not stale, a negative value so nobody
-  serves them, version bumped), then reads their versions, counts, and stores a
-  value only where the version is unchanged and the row still claimed. A
-  write that commits after the claim finds the row not stale and bumps the
-  version (store refused, row stays stale) or bumps it after the store (row
-  marked stale again); a write whose mark found the row stale committed
-  before the claim, so the count sees it. An older count can never overwrite
-  a newer state, and no Python read-modify-write is involved.
+- The day's counters (runs today, scripts failed today) come from today's
+  rows of the rollup (rollup.py), which every ORM write of an execution
+  moves inside its own transaction: their rows in dashboard_stats hold the
+  value counted when the day was last reconciled with the executions and
+  the rollup's total then; a read serves that value plus what the rollup
+  moved since. So they are served, exact, from one small read however fast
+  runs are recorded: a write never makes a read recount, and a row edited
+  by hand is served (within the TTL) and caught by `refresh_stats --check`
+  like any other.
+- When those rows are STATS_CACHE_TTL seconds old (or from the future),
+  count an earlier day, are marked stale (an upkeep statement failed) or the
+  caller asks for a fresh count, today is reconciled: its rollup rows are
+  recounted from the executions, catching writes made outside Django, under
+  the rollup lock. Readers arriving together wait for the first one, find
+  the day reconciled and count nothing.
+- The scripts' counters (total, inactive) are served from their rows in
+  dashboard_stats while not marked stale, computed less than STATS_CACHE_TTL
+  seconds ago (and not in the future) and not negative. Every ORM write of a
+  script marks the counters it touched stale once its transaction commits
+  (receivers.py, transaction_batch.py); a read recounts them (a count of the
+  scripts table) safely against concurrent writers (recount.py).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, models
+from django.db.models import F
 from django.utils import timezone
 
-from dashboard_app import stat_rows
+from dashboard_app import recount, rollup, rollup_rebuild, stat_rows
 from dashboard_app.models import DashboardStat
+
+# mark_stale and mark_stale_after_write, the writes' side of this cache, live in recount.py.
+from dashboard_app.recount import mark_stale, mark_stale_after_write  # noqa: F401
 from dashboard_app.transaction_batch import settle, unsettled_keys
 from scripts_app.dates import local_today, local_zone
-from scripts_app.models import Script, ScriptExecution
+from scripts_app.models import Script, ScriptExecution, Status
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +62,17 @@ INACTIVE_SCRIPTS = "inactive_scripts"
 class Counter:
     key: str
     daily: bool
-    rows: Callable[[date], models.QuerySet]  # the list behind the counter
+    rows: Callable[[date], models.QuerySet]  # what it counts, read from the tables
+    # The list behind it on its page: the same rows, read where that is cheap
+    # (the rollup) and annotated for the page. Defaults to `rows`.
+    listed: Callable[[date], models.QuerySet] | None = None
 
     def count(self, day: date) -> int:
+        """A fresh count from the tables (the cache is checked against it)."""
         return self.rows(day).count()
+
+    def list(self, day: date) -> models.QuerySet:
+        return (self.listed or self.rows)(day)
 
 
 COUNTERS: dict[str, Counter] = {
@@ -65,12 +80,29 @@ COUNTERS: dict[str, Counter] = {
     for counter in (
         Counter(TOTAL_SCRIPTS, daily=False, rows=lambda day: Script.objects.all()),
         Counter(TODAY_EXECUTIONS, daily=True, rows=lambda day: ScriptExecution.objects.started_on(day)),
-        Counter(TODAY_FAILED_SCRIPTS, daily=True, rows=lambda day: Script.objects.failed_on(day)),
+        Counter(
+            TODAY_FAILED_SCRIPTS,
+            daily=True,
+            rows=lambda day: Script.objects.failed_on(day),
+            listed=rollup.scripts_failed_on,
+        ),
         Counter(INACTIVE_SCRIPTS, daily=False, rows=lambda day: Script.objects.inactive()),
     )
 }
 KEYS: tuple[str, ...] = tuple(COUNTERS)
 DAILY_KEYS: frozenset[str] = frozenset(key for key, c in COUNTERS.items() if c.daily)
+SCRIPT_KEYS: tuple[str, ...] = tuple(key for key in KEYS if key not in DAILY_KEYS)
+
+
+def daily_values(runs: int, failed_scripts: int) -> dict[str, int]:
+    """The day's counters from a day's totals (runs; scripts with a failed run)."""
+    return {TODAY_EXECUTIONS: runs, TODAY_FAILED_SCRIPTS: failed_scripts}
+
+
+def day_totals(counts: rollup_rebuild.Counts) -> tuple[int, int]:
+    """A day's totals from its runs per script and status."""
+    runs = sum(sum(per_status.values()) for per_status in counts.values())
+    return runs, sum(1 for per_status in counts.values() if per_status.get(Status.ERROR))
 
 
 @dataclass(frozen=True)
@@ -89,27 +121,39 @@ def get_stats(*, use_cache: bool = True, using: str = DEFAULT_DB_ALIAS) -> Stats
     """The four counters for today: cached where the policy allows, else recomputed."""
     now = timezone.now()
     today = now.astimezone(local_zone()).date()
-    rows = _read_rows(KEYS)
-    servable: dict[str, DashboardStat] = {}
+    rollup_rebuild.ensure_zone(using)
+    rows = stat_rows.read_rows(KEYS)
+    # This connection's own uncommitted writes are not in the cache yet.
+    untrusted = set(KEYS)
     if use_cache:
-        # This connection's own uncommitted writes are not in the cache yet.
-        unsettled = unsettled_keys(using) | _unconfirmed_keys
-        servable = {
-            key: row
-            for key, row in rows.items()
-            if key not in unsettled and is_servable(row, today=today, now=now)
-        }
-    values = {key: row.stat_value for key, row in servable.items()}
-    stale_keys = [key for key in KEYS if key not in servable]
-    if stale_keys:
-        values.update(_recompute_and_store(stale_keys, rows, day=today, now=now, using=using))
-    computed_at = min([row.updated_at for row in servable.values()], default=now)
+        untrusted = unsettled_keys(using, mark_stale_after_write) | recount.unconfirmed_keys
+
+    def servable(key: str) -> bool:
+        return key not in untrusted and key in rows and is_servable(rows[key], today=today, now=now)
+
+    computed = [rows[key].updated_at for key in SCRIPT_KEYS if servable(key)]
+    values = {key: rows[key].stat_value for key in SCRIPT_KEYS if servable(key)}
+    stale = [key for key in SCRIPT_KEYS if key not in values]
+    if stale:
+        values |= recount.recount_and_store(
+            stale, rows, count=lambda key: COUNTERS[key].count(today), day=today, now=now, using=using
+        )
+    if all(servable(key) for key in DAILY_KEYS):
+        values |= _served_daily(rows, today, using)
+        computed += [rows[key].updated_at for key in DAILY_KEYS]
+        recounted_today = False
+    else:
+        # Forced when this process cannot trust the day's rows whatever they say.
+        force = not use_cache or bool(untrusted & DAILY_KEYS)
+        today_values, reconciled_at, recounted_today = _reconcile_today(today, using, force=force)
+        values |= today_values
+        computed.append(reconciled_at)
     return Stats(
         values={key: values[key] for key in KEYS},
         day=today,
         time_zone=settings.TIME_ZONE,
-        computed_at=computed_at.astimezone(local_zone()),
-        source="live" if stale_keys else "cache",
+        computed_at=min([*computed, now]).astimezone(local_zone()),
+        source="live" if stale or recounted_today else "cache",
     )
 
 
@@ -123,16 +167,59 @@ def is_servable(row: DashboardStat, *, today: date, now: datetime) -> bool:
     )
 
 
+def _reconcile_today(today: date, using: str, *, force: bool) -> tuple[dict[str, int], datetime, bool]:
+    """Today's counters after recounting today's rollup rows from the executions,
+    unless (not forced) another reader did so while this one waited for the lock.
+
+    Returns the values, when they were counted and whether this call counted.
+    """
+    try:
+        with rollup_rebuild.locked(using):
+            now = timezone.now()
+            markers = stat_rows.read_rows(DAILY_KEYS)
+            if not force and all(
+                key in markers and is_servable(markers[key], today=today, now=now) for key in DAILY_KEYS
+            ):
+                reconciled_at = min(markers[key].updated_at for key in DAILY_KEYS)
+                return _served_daily(markers, today, using), reconciled_at, False
+            values = daily_values(*day_totals(rollup_rebuild.reconcile_day(today, using)))
+            _store_markers(values, today, now, using)
+            settle(using, DAILY_KEYS, mark_stale_after_write)
+    except DatabaseError:
+        # Serve a count straight from the tables; the next read tries again.
+        logger.exception("Could not reconcile today's rollup rows")
+        return {key: COUNTERS[key].count(today) for key in DAILY_KEYS}, timezone.now(), True
+    recount.unconfirmed_keys.difference_update(DAILY_KEYS)
+    return values, now, True
+
+
+def _served_daily(rows: dict[str, DashboardStat], today: date, using: str) -> dict[str, int]:
+    """Each day's counter as its row in dashboard_stats holds it, plus what the
+    rollup moved since that value was counted (one indexed read of today's rows)."""
+    now_in_rollup = daily_values(*rollup.day_totals(today, using))
+    return {key: rows[key].stat_value + now_in_rollup[key] - rows[key].rollup_total for key in DAILY_KEYS}
+
+
+def _store_markers(values: dict[str, int], today: date, now: datetime, using: str) -> None:
+    """Record today's counters as just reconciled (the version counts reconciliations);
+    the rollup holds the same totals now."""
+    for key, value in values.items():
+        fields = {"stat_value": value, "rollup_total": value, "day": today, "stale": False, "updated_at": now}
+        rows = DashboardStat.objects.using(using).filter(stat_key=key)
+        if not rows.update(version=F("version") + 1, **fields):
+            DashboardStat.objects.using(using).create(stat_key=key, **fields)
+
+
 def refresh_stats() -> Stats:
-    """Recompute all four counters from the tables and store them."""
+    """Recount everything from the tables: the whole rollup, then the four counters."""
+    rollup_rebuild.rebuild()
     return get_stats(use_cache=False)
 
 
 def reset_daily_stats() -> dict[str, int]:
     """Start today's daily counters: zero plus whatever today already recorded."""
-    today = local_today()
-    keys = sorted(DAILY_KEYS)
-    return _recompute_and_store(keys, _read_rows(keys), day=today, now=timezone.now())
+    values, _, _ = _reconcile_today(local_today(), DEFAULT_DB_ALIAS, force=True)
+    return values
 
 
 @dataclass(frozen=True)
@@ -146,134 +233,29 @@ class Drift:
 def check_drift() -> list[Drift]:
     """Compare each cached counter with a fresh count, changing nothing.
 
-    Only rows the cache holds out as current can drift: a row marked stale
+    Only values the cache holds out as current can drift: a row marked stale
     or counting an earlier day is already known to need a recompute.
     """
     today = local_today()
-    rows = _read_rows(KEYS)
-    report = []
-    for key in KEYS:
+    rows = stat_rows.read_rows(KEYS)
+
+    def current(key: str) -> bool:
         row = rows.get(key)
-        current = (
+        return (
             row is not None
             and not row.stale
             and row.stat_value != stat_rows.CLAIMED  # a recompute is under way
             and (not COUNTERS[key].daily or row.day == today)
         )
-        report.append(
-            Drift(
-                key=key,
-                cached=row.stat_value if row else None,
-                fresh=COUNTERS[key].count(today),
-                served=current,
-            )
-        )
-    return report
+
+    cached = {key: row.stat_value for key, row in rows.items()}
+    if all(current(key) for key in DAILY_KEYS):
+        cached |= _served_daily(rows, today, DEFAULT_DB_ALIAS)
+    return [
+        Drift(key=key, cached=cached.get(key), fresh=COUNTERS[key].count(today), served=current(key))
+        for key in KEYS
+    ]
 
 
 def drifted(report: Iterable[Drift]) -> list[str]:
     return [item.key for item in report if item.served and item.cached != item.fresh]
-
-
-def _read_rows(keys: Iterable[str]) -> dict[str, DashboardStat]:
-    return stat_rows.read_rows(keys)
-
-
-def _recompute_and_store(
-    keys: Iterable[str],
-    rows: dict[str, DashboardStat],
-    *,
-    day: date,
-    now: datetime,
-    using: str = DEFAULT_DB_ALIAS,
-) -> dict[str, int]:
-    """Count `keys` and store each value unless a write bumped its version meanwhile.
-
-    `rows` are the rows as the caller read them; missing ones are created first.
-    """
-    keys = list(keys)
-    absent = [key for key in keys if key not in rows]
-    try:
-        if absent:
-            # Create the rows first (stale), so that there is a row to claim.
-            with _own_savepoint(using):
-                DashboardStat.objects.bulk_create(
-                    [DashboardStat(stat_key=key, stale=True, day=day) for key in absent],
-                    ignore_conflicts=True,
-                )
-    except DatabaseError:
-        logger.exception("Could not create dashboard_stats rows %s", absent)
-    rows = _claim(keys, using) or {}
-    values = {key: COUNTERS[key].count(day) for key in keys}
-    # Stored in key order, the order mark_stale locks in, so that a recompute
-    # inside a caller's transaction cannot deadlock with it.
-    stored = [
-        key
-        for key in sorted(keys)
-        if key in rows
-        and not rows[key].stale
-        and _store(key, values[key], version=rows[key].version, day=day, now=now, using=using)
-    ]
-    settle(using, stored)
-    return values
-
-
-def _own_savepoint(using: str):
-    """A savepoint inside the caller's transaction, so that a failed upkeep
-    statement is rolled back alone instead of dooming the caller's writes
-    (Django marks the whole transaction for rollback otherwise). Outside a
-    transaction each statement commits on its own and needs none."""
-    return transaction.atomic(using=using) if connections[using].in_atomic_block else nullcontext()
-
-
-def _claim(keys: list[str], using: str) -> dict[str, DashboardStat] | None:
-    """Claim the rows, then read the versions that guard their stores (None: do not store)."""
-    try:
-        with _own_savepoint(using):
-            stat_rows.claim(keys, using)
-        return _read_rows(keys)
-    except DatabaseError:
-        logger.exception("Could not claim dashboard counters %s", keys)
-        return None
-
-
-def _store(
-    key: str, value: int, *, version: int, day: date, now: datetime, using: str = DEFAULT_DB_ALIAS
-) -> bool:
-    try:
-        with _own_savepoint(using):
-            stored = DashboardStat.objects.filter(stat_key=key, version=version).update(
-                stat_value=value, day=day, stale=False, updated_at=now
-            )
-    except DatabaseError:
-        # The value we serve is still right; the row stays as it was and the
-        # next read recomputes it.
-        logger.exception("Could not store dashboard counter %s", key)
-        return False
-    if stored:
-        _unconfirmed_keys.discard(key)
-    return bool(stored)
-
-
-# ---------------------------------------------------------------- writing
-
-# Keys whose invalidation failed in this process: until this process stores
-# them again it does not trust the cache for them (other processes rely on
-# the TTL).
-_unconfirmed_keys: set[str] = set()
-
-
-def mark_stale(keys: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> int:
-    """Mark cached counters stale and bump their versions, unless stale already (one statement)."""
-    return stat_rows.mark_stale(keys, using)
-
-
-def mark_stale_after_write(keys: set[str]) -> None:
-    """Upkeep after a committed write. Never raises: the user's write stands."""
-    for attempt in (1, 2):
-        try:
-            mark_stale(keys)
-            return
-        except Exception:
-            logger.exception("Marking dashboard counters %s stale failed (attempt %d)", keys, attempt)
-    _unconfirmed_keys.update(keys)

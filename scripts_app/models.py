@@ -3,73 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, models
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from scripts_app.announcing import AnnouncingQuerySet, TracksSavedState
 from scripts_app.dates import day_window
 from scripts_app.signals import rows_changed
-
-
-class TracksSavedState(models.Model):
-    """Remembers `tracked_fields` as last read from or written to the database.
-
-    Receivers of post_save compare it with the new values to learn what a
-    save changed without querying again. It is None when unknown: for an
-    instance built in Python, or one loaded with a tracked field deferred.
-    """
-
-    tracked_fields: ClassVar[tuple[str, ...]] = ()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        self._remember_saved_state()
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._remember_saved_state()
-        return instance
-
-    def _remember_saved_state(self) -> None:
-        deferred = self.get_deferred_fields()
-        if any(name in deferred for name in self.tracked_fields):
-            self._saved_state = None
-        else:
-            self._saved_state = {name: self.__dict__[name] for name in self.tracked_fields}
-
-    @property
-    def saved_state(self) -> dict[str, Any] | None:
-        return getattr(self, "_saved_state", None)
-
-    def current_state(self) -> dict[str, Any]:
-        return {name: self.__dict__.get(name) for name in self.tracked_fields}
-
-
-class AnnouncingQuerySet(models.QuerySet):
-    """Sends scripts_app.signals.rows_changed for bulk writes.
-
-    bulk_update() needs no override: it writes through update().
-    """
-
-    def update(self, **kwargs: Any) -> int:
-        rows = super().update(**kwargs)
-        if rows:
-            rows_changed.send(sender=self.model, fields=frozenset(kwargs), instances=None, using=self.db)
-        return rows
-
-    def bulk_create(self, objs, *args: Any, **kwargs: Any):
-        created = super().bulk_create(objs, *args, **kwargs)
-        if created:
-            rows_changed.send(sender=self.model, fields=None, instances=created, using=self.db)
-        return created
 
 
 class ScriptQuerySet(AnnouncingQuerySet):
@@ -153,18 +97,6 @@ class ScriptExecutionQuerySet(AnnouncingQuerySet):
         """The failed runs behind Script.objects.failed_on(day)."""
         return self.started_on(day).failed()
 
-    def delete(self):
-        # Executions have no delete signal receivers, so Django deletes them
-        # with one DELETE (also when a script's deletion cascades to them);
-        # announce the deletion once instead.
-        deleted = super().delete()
-        if deleted[0]:
-            rows_changed.send(sender=self.model, fields=None, instances=None, using=self.db)
-        return deleted
-
-    delete.alters_data = True
-    delete.queryset_only = True
-
 
 class ScriptExecution(TracksSavedState):
     script = models.ForeignKey(
@@ -235,7 +167,15 @@ class ScriptExecution(TracksSavedState):
             raise ValidationError({"completed_at": _("A running execution has no completion time.")})
 
     def delete(self, using: str | None = None, keep_parents: bool = False):
+        # Executions have no delete receivers, so that Django deletes a script's
+        # runs with one statement; the deletion of one run is announced instead,
+        # with the state the database held (another process may have changed it).
         using = using or self._state.db or DEFAULT_DB_ALIAS
-        deleted = super().delete(using=using, keep_parents=keep_parents)
-        rows_changed.send(sender=ScriptExecution, fields=None, instances=[self], using=using)
+        if not rows_changed.has_listeners(ScriptExecution):
+            return super().delete(using=using, keep_parents=keep_parents)
+        with transaction.atomic(using=using, savepoint=False):
+            stored = self.stored_state(self.pk, using)
+            deleted = super().delete(using=using, keep_parents=keep_parents)
+            if stored is not None:
+                rows_changed.send(sender=ScriptExecution, changes=[(stored, None)], using=using)
         return deleted

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from conftest import at
-from dashboard_app import stats
+from dashboard_app import recount, stat_rows, stats
 from dashboard_app.models import DashboardStat
 from scripts_app.models import Script
 
@@ -95,11 +95,18 @@ def test_a_recompute_never_overwrites_a_write_that_committed_while_it_counted(cl
     """
     make_script()
     stats.refresh_stats()
-    rows = stats._read_rows(stats.KEYS)  # the slow reader's step 1
+    rows = stat_rows.read_rows(stats.KEYS)  # the slow reader's step 1
     old_count = stats.COUNTERS["total_scripts"].count(stats.local_today())  # step 2
     make_script()  # a write commits meanwhile; in tests its upkeep runs at once
     stats.mark_stale(["total_scripts"])  # (what the upkeep does after commit)
-    stats._store("total_scripts", old_count, version=rows["total_scripts"].version, day=NOON.date(), now=NOON)
+    recount._store(
+        "total_scripts",
+        old_count,
+        version=rows["total_scripts"].version,
+        day=NOON.date(),
+        now=NOON,
+        using="default",
+    )
     row = DashboardStat.objects.get(stat_key="total_scripts")
     assert (row.stat_value, row.stale) == (1, True)  # the old count was not stored
     assert stats.get_stats().values["total_scripts"] == Script.objects.count() == 2

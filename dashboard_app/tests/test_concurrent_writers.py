@@ -1,4 +1,4 @@
-"""Several OS processes write at once; afterwards the cached read is exact.
+"""Several OS processes write at once; afterwards the cached read and the rollup are exact.
 
 Each worker is a separate interpreter with its own connection to the test
 database (dashboard_app/tests/workers.py): executions of every status, today
@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from conftest import fresh_rollup, stored_rollup
 from dashboard_app import stats
 from dashboard_app.models import DashboardStat
 from dashboard_app.tests.concurrency import Worker, midday_zone, start_together
@@ -51,6 +52,7 @@ def check_and_show(reports: list[dict], capsys, label: str) -> None:
     locked = [error for error in errors if "database is locked" in error]
     unconfirmed = [key for report in reports for key in report["unconfirmed_keys"]]
     drift = stats.drifted(stats.check_drift())  # rows the cache would serve, before any read
+    rollup_true = stored_rollup() == fresh_rollup()
     fresh_rows = DashboardStat.objects.filter(stale=False).count()
     cached = stats.get_stats()
     fresh = stats.get_stats(use_cache=False)
@@ -64,13 +66,14 @@ def check_and_show(reports: list[dict], capsys, label: str) -> None:
             f"{sum(r['scripts_created'] for r in reports)}/{sum(r['scripts_deleted'] for r in reports)}, "
             f"cached reads during the run {sum(r['reads'] for r in reports)}; "
             f"errors {len(errors)} (database is locked: {len(locked)}); "
-            f"rows not stale at the end {fresh_rows}/4, drifted {drift}; "
+            f"rows not stale at the end {fresh_rows}/4, drifted {drift}; rollup exact: {rollup_true}; "
             f"cached read ({cached.source}) {cached.values} vs fresh {fresh.values}; "
             f"expected total_scripts {expected_scripts}, today_executions {expected_today}"
         )
     assert errors == []
     assert unconfirmed == []
     assert drift == []
+    assert rollup_true
     assert cached.values == fresh.values
     assert fresh.values["total_scripts"] == expected_scripts == Script.objects.count()
     assert fresh.values["today_executions"] == expected_today

@@ -1,4 +1,4 @@
-"""Pruning executions keeps the cached counters true."""
+"""Pruning executions keeps the cached counters and the rollup true."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import NOON_IN_SEOUL as NOON
+from conftest import fresh_rollup, stored_rollup
 from dashboard_app import stats
 from scripts_app.models import ScriptExecution, Status
 
@@ -30,22 +31,23 @@ def test_pruning_todays_runs_leaves_the_cached_read_exact(make_script, make_exec
     call_command("prune_executions", "--older-than", "0", "--batch-size", "1", stdout=io.StringIO())
 
     cached = stats.get_stats()
+    assert cached.source == "cache"
     assert cached.values == stats.get_stats(use_cache=False).values
     assert (cached.values["today_executions"], cached.values["today_failed_scripts"]) == (2, 0)
     assert ScriptExecution.objects.count() == 2
+    assert stored_rollup() == fresh_rollup()
 
 
-def test_each_batch_marks_the_counters_stale_once(make_script, make_execution):
+def test_each_batch_moves_the_rollup_once_and_marks_no_counter(make_script, make_execution):
     script = make_script()
     for hours in range(1, 7):
         make_execution(script, started_at=NOON - timedelta(days=10, hours=hours))
     stats.refresh_stats()
     with CaptureQueriesContext(connection) as queries:
         call_command("prune_executions", "--older-than", "1", "--batch-size", "2", stdout=io.StringIO())
-    marks = [
-        query
-        for query in queries
-        if "UPDATE dashboard_stats SET stale = true" in query["sql"].replace('"', "")
-    ]
-    assert len(marks) == 3  # five runs deleted in batches of 2, 2 and 1
+    statements = [query["sql"].replace('"', "") for query in queries]
+    moves = [sql for sql in statements if sql.startswith("INSERT INTO dashboard_daily_runs")]
+    marks = [sql for sql in statements if "UPDATE dashboard_stats SET stale = true" in sql]
+    assert (len(moves), len(marks)) == (3, 0)  # five runs deleted in batches of 2, 2 and 1
+    assert stored_rollup() == fresh_rollup()
     assert stats.get_stats().values == stats.get_stats(use_cache=False).values

@@ -3,7 +3,7 @@ already stale may skip its UPDATE without any count losing it."""
 
 import pytest
 
-from dashboard_app import stat_rows, stats
+from dashboard_app import recount, stat_rows, stats
 from dashboard_app.models import DashboardStat
 from scripts_app.dates import local_today
 from scripts_app.models import Script
@@ -20,7 +20,7 @@ def row() -> DashboardStat:
 def slow_recompute_counts() -> tuple[int, int]:
     """The first steps of a recompute: claim, read the version, count."""
     stat_rows.claim([KEY])
-    version = stats._read_rows([KEY])[KEY].version
+    version = stat_rows.read_rows([KEY])[KEY].version
     return version, stats.COUNTERS[KEY].count(local_today())
 
 
@@ -52,7 +52,9 @@ def test_a_write_committing_while_a_recompute_counts_is_not_lost(make_script):
     version, old_count = slow_recompute_counts()
     make_script()  # commits after the count began: the claimed row is not stale, so it is marked
 
-    assert not stats._store(KEY, old_count, version=version, day=local_today(), now=row().updated_at)
+    assert not recount._store(
+        KEY, old_count, version=version, day=local_today(), now=row().updated_at, using="default"
+    )
     assert row().stale
     assert stats.get_stats().values[KEY] == Script.objects.count() == 3
 
@@ -63,8 +65,12 @@ def test_of_two_overlapping_recomputes_only_the_later_claim_stores(make_script):
     first_version, count = slow_recompute_counts()
     second_version, _ = slow_recompute_counts()
 
-    assert not stats._store(KEY, count, version=first_version, day=local_today(), now=row().updated_at)
-    assert stats._store(KEY, count, version=second_version, day=local_today(), now=row().updated_at)
+    assert not recount._store(
+        KEY, count, version=first_version, day=local_today(), now=row().updated_at, using="default"
+    )
+    assert recount._store(
+        KEY, count, version=second_version, day=local_today(), now=row().updated_at, using="default"
+    )
     assert stats.get_stats().source == "cache"
 
 

@@ -1,10 +1,10 @@
-"""A failing upkeep never fails the user's write, and the counters heal."""
+"""A failing upkeep never fails the user's write, and the counters and the rollup heal."""
 
 import pytest
 from django.db import connection, transaction
 
-from conftest import FailingStatements, fresh_counts
-from dashboard_app import stats, touched
+from conftest import FailingStatements, fresh_counts, fresh_rollup, stored_rollup
+from dashboard_app import recount, stats, touched
 from dashboard_app.models import DashboardStat
 from scripts_app.models import Script, ScriptExecution, Status
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_a_write_survives_an_upkeep_that_fails_once(make_script, monkeypatch):
     make_script()
     stats.refresh_stats()
-    real_mark_stale = stats.mark_stale
+    real_mark_stale = recount.mark_stale
     calls = []
 
     def fail_once(keys):
@@ -23,7 +23,7 @@ def test_a_write_survives_an_upkeep_that_fails_once(make_script, monkeypatch):
             raise RuntimeError("dashboard_stats unavailable")
         return real_mark_stale(keys)
 
-    monkeypatch.setattr(stats, "mark_stale", fail_once)
+    monkeypatch.setattr(recount, "mark_stale", fail_once)
     make_script()  # must not raise
     assert Script.objects.count() == 2
     assert len(calls) == 2  # retried
@@ -37,7 +37,7 @@ def test_a_write_survives_an_upkeep_that_keeps_failing(make_script, monkeypatch)
     def always_fail(keys):
         raise RuntimeError("dashboard_stats unavailable")
 
-    monkeypatch.setattr(stats, "mark_stale", always_fail)
+    monkeypatch.setattr(recount, "mark_stale", always_fail)
     make_script()
     monkeypatch.undo()
     # This process remembers that it could not mark the counter stale.
@@ -82,21 +82,45 @@ def test_rows_that_cannot_be_created_are_created_by_the_next_read(make_script):
     with connection.execute_wrapper(fault):
         assert stats.get_stats().values == fresh_counts()
     assert fault.failed == 1
-    assert not DashboardStat.objects.exists()
     assert stats.get_stats().values == fresh_counts()
     assert DashboardStat.objects.count() == len(stats.KEYS)
 
 
-def test_a_mark_that_fails_at_the_database_once_is_retried(make_script, make_execution):
-    script = make_script()
+def test_a_mark_that_fails_at_the_database_once_is_retried(make_script):
+    make_script()
     stats.refresh_stats()
     fault = FailingStatements("UPDATE")
+    with connection.execute_wrapper(fault):
+        make_script(active=False)  # must not raise
+    assert fault.failed == 1
+    assert Script.objects.count() == 2
+    assert not recount.unconfirmed_keys  # the retry got through
+    assert stats.get_stats().values == fresh_counts()
+
+
+def test_a_rollup_move_that_fails_once_is_recounted_after_commit(make_script, make_execution):
+    script = make_script()
+    stats.refresh_stats()
+    fault = FailingStatements("INSERT", table="dashboard_daily_runs")
     with connection.execute_wrapper(fault):
         make_execution(script, status=Status.ERROR)  # must not raise
     assert fault.failed == 1
     assert ScriptExecution.objects.count() == 1
-    assert not stats._unconfirmed_keys  # the retry got through
+    assert stored_rollup() == fresh_rollup()  # the day was recounted after commit
     assert stats.get_stats().values == fresh_counts()
+
+
+def test_a_write_survives_the_database_refusing_every_rollup_statement(make_script, make_execution):
+    script = make_script()
+    stats.refresh_stats()
+    with connection.execute_wrapper(FailingStatements("INSERT", times=10, table="dashboard_daily_runs")):
+        with transaction.atomic():
+            make_execution(script, status=Status.ERROR)
+            assert stats.get_stats().values == fresh_counts()  # its own transaction sees it
+        assert ScriptExecution.objects.count() == 1  # nothing lost
+        assert stats.get_stats().values == fresh_counts()  # counted from the tables meanwhile
+    assert stats.get_stats().values == fresh_counts()
+    assert stored_rollup() == fresh_rollup()  # the next read recounted today
 
 
 def test_a_write_survives_the_database_refusing_every_mark(make_script, make_execution):

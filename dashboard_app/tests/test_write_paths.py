@@ -1,7 +1,10 @@
-"""Every ORM write path keeps the *cached* read equal to a fresh count at once.
+"""Every ORM write path keeps the *cached* read equal to a fresh count at once,
+and the rollup equal to a fresh count of runs per local day, script and status.
 
 Each test warms the cache first, so a write path that forgot its upkeep would
-leave the cached read serving the old number.
+leave the cached read serving the old number. A write of runs moves the
+rollup, which the day's counters are read from: after it the read is still
+served from the cache (no recount).
 """
 
 import io
@@ -13,6 +16,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from conftest import NOON_IN_SEOUL as NOON
+from conftest import fresh_rollup, stored_rollup
 from dashboard_app import stats
 from dashboard_app.models import DashboardStat
 from scripts_app.models import Script, ScriptExecution, Status
@@ -45,9 +49,18 @@ def cached() -> dict[str, int]:
 
 
 def assert_cache_true(**expected: int) -> None:
+    assert stored_rollup() == fresh_rollup()
     served = cached()
     assert served == stats.get_stats(use_cache=False).values
     assert {key: served[key] for key in expected} == expected
+
+
+def assert_served_from_cache_and_true(**expected: int) -> None:
+    """After writes of runs only: the day's counters moved without a recount."""
+    read = stats.get_stats()
+    assert read.source == "cache"
+    assert {key: read.values[key] for key in expected} == expected
+    assert_cache_true(**expected)
 
 
 def test_creating_a_script(registry, make_script):
@@ -104,30 +117,30 @@ def test_bulk_update_scripts(registry):
 def test_recording_executions_one_by_one(registry, make_execution):
     alpha, _ = registry
     run = make_execution(alpha, status=Status.RUNNING)
-    assert_cache_true(today_executions=3, today_failed_scripts=1)
+    assert_served_from_cache_and_true(today_executions=3, today_failed_scripts=1)
     run.status = Status.ERROR
     run.completed_at = run.started_at + timedelta(seconds=3)
     run.save()
-    assert_cache_true(today_executions=3, today_failed_scripts=2)
+    assert_served_from_cache_and_true(today_executions=3, today_failed_scripts=2)
     run.delete()
-    assert_cache_true(today_executions=2, today_failed_scripts=1)
+    assert_served_from_cache_and_true(today_executions=2, today_failed_scripts=1)
 
 
 def test_moving_an_execution_to_another_day(registry):
     failed_today = ScriptExecution.objects.get(status=Status.ERROR, started_at__gt=YESTERDAY)
     failed_today.started_at = YESTERDAY
     failed_today.save()
-    assert_cache_true(today_executions=1, today_failed_scripts=0)
+    assert_served_from_cache_and_true(today_executions=1, today_failed_scripts=0)
 
 
 def test_queryset_update_of_executions(registry):
     ScriptExecution.objects.update(status=Status.ERROR)
-    assert_cache_true(today_failed_scripts=2)
+    assert_served_from_cache_and_true(today_failed_scripts=2)
 
 
 def test_queryset_delete_of_executions(registry):
     ScriptExecution.objects.filter(status=Status.SUCCESS).delete()
-    assert_cache_true(today_executions=1)
+    assert_served_from_cache_and_true(today_executions=1)
 
 
 def test_bulk_create_executions(registry):
@@ -136,7 +149,7 @@ def test_bulk_create_executions(registry):
         [ScriptExecution(script=alpha, status=Status.ERROR) for _ in range(4)]
         + [ScriptExecution(script=alpha, status=Status.SUCCESS, started_at=YESTERDAY)]
     )
-    assert_cache_true(today_executions=6, today_failed_scripts=2)
+    assert_served_from_cache_and_true(today_executions=6, today_failed_scripts=2)
 
 
 def test_bulk_update_executions(registry):
@@ -144,7 +157,7 @@ def test_bulk_update_executions(registry):
     for run in runs:
         run.status = Status.CANCELLED
     ScriptExecution.objects.bulk_update(runs, ["status"])
-    assert_cache_true(today_executions=2, today_failed_scripts=0)
+    assert_served_from_cache_and_true(today_executions=2, today_failed_scripts=0)
 
 
 def test_loaddata(registry, tmp_path):
@@ -207,13 +220,23 @@ def test_a_transaction_reads_its_own_uncommitted_writes(registry, make_execution
     assert_cache_true(today_failed_scripts=2)
 
 
-def test_writes_in_one_transaction_mark_the_cache_once(registry, make_execution, django_assert_num_queries):
+def test_writes_of_runs_in_one_transaction_never_make_a_read_recount(registry, make_execution):
     alpha, _ = registry
+    versions = dict(DashboardStat.objects.values_list("stat_key", "version"))
     with transaction.atomic():
         for _ in range(20):
             make_execution(alpha, status=Status.ERROR)
+    assert dict(DashboardStat.objects.values_list("stat_key", "version")) == versions
+    assert_served_from_cache_and_true(today_executions=22, today_failed_scripts=2)
+
+
+def test_writes_of_scripts_in_one_transaction_mark_the_cache_once(registry, make_script):
+    with transaction.atomic():
+        for _ in range(20):
+            make_script(active=False)
         versions = dict(DashboardStat.objects.values_list("stat_key", "version"))
     after = dict(DashboardStat.objects.values_list("stat_key", "version"))
-    assert after["today_executions"] == versions["today_executions"] + 1
-    assert after["today_failed_scripts"] == versions["today_failed_scripts"] + 1
-    assert after["total_scripts"] == versions["total_scripts"]
+    assert after["total_scripts"] == versions["total_scripts"] + 1
+    assert after["inactive_scripts"] == versions["inactive_scripts"] + 1
+    assert after["today_executions"] == versions["today_executions"]
+    assert_cache_true(total_scripts=22, inactive_scripts=21)

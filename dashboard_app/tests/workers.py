@@ -7,7 +7,8 @@ the worker prints {"ready": true}, waits for a line on stdin, works, and
 prints its report. Roles:
 
 - `writer`: the mixed workload (executions of every status, today and
-  yesterday, toggles, scripts created and deleted, cached reads in between).
+  yesterday, reported finished through save() or QuerySet.update(),
+  toggles, scripts created and deleted, cached reads in between).
 - `slow_recompute`: reads the row versions and counts, reports
   {"counted": ...}, and waits for another line before it stores.
 - `write_script`: creates one script and exits (its upkeep runs on commit).
@@ -59,7 +60,7 @@ def writer(worker: int, executions: int, shared_ids: list[int]) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from dashboard_app import stats
+    from dashboard_app import recount, stats
     from scripts_app.models import Script, ScriptExecution, Status
 
     rng = random.Random(worker)
@@ -90,6 +91,12 @@ def writer(worker: int, executions: int, shared_ids: list[int]) -> dict:
             )
             run.status, run.completed_at = final, timezone.now()
             run.save()
+        elif i % 4 == 2 and final != Status.RUNNING:
+            # The same, finished with QuerySet.update() (no per-row signal from Django).
+            run = ScriptExecution.objects.create(
+                script_id=script_id, status=Status.RUNNING, started_at=started
+            )
+            ScriptExecution.objects.filter(pk=run.pk).update(status=final, completed_at=timezone.now())
         elif i % 4 == 1:
             with transaction.atomic():  # several writes, one upkeep at commit
                 ScriptExecution.objects.create(script_id=script_id, status=final, started_at=started)
@@ -129,14 +136,14 @@ def writer(worker: int, executions: int, shared_ids: list[int]) -> dict:
             report["reads"] += 1
     report["today_kept"] += own_today  # the last own script is kept
     attempt(stats.get_stats)
-    report["unconfirmed_keys"] = sorted(stats._unconfirmed_keys)
+    report["unconfirmed_keys"] = sorted(recount.unconfirmed_keys)
     return report
 
 
 def slow_recompute() -> dict:
-    from dashboard_app import stats
+    from dashboard_app import recount, stat_rows, stats
 
-    real_store = stats._store
+    real_store = recount._store
     results = []
 
     def store_when_told(key, value, **kwargs):
@@ -147,10 +154,11 @@ def slow_recompute() -> dict:
         results.append(stored)
         return stored
 
-    stats._store = store_when_told
-    values = stats._recompute_and_store(
+    recount._store = store_when_told
+    values = recount.recount_and_store(
         [stats.TOTAL_SCRIPTS],
-        stats._read_rows([stats.TOTAL_SCRIPTS]),
+        stat_rows.read_rows([stats.TOTAL_SCRIPTS]),
+        count=lambda key: stats.COUNTERS[key].count(stats.local_today()),
         day=stats.local_today(),
         now=stats.timezone.now(),
     )

@@ -1,0 +1,184 @@
+"""The rollup: runs per (local day, script, status), moved by every ORM write of an execution.
+
+Reads of history sum these rows (dashboard_app.models.DailyRuns) instead of
+counting executions, so what they cost depends on the number of scripts and
+days shown, never on how many executions the table holds.
+
+How it stays true
+- Every ORM write of executions reaches the receivers with each row's state
+  before and after (save, delete, cascades, update(), bulk_create(),
+  bulk_update(), fixtures: scripts_app.announcing), inside the write's own
+  transaction. Each change becomes -1 on the cell the run left and +1 on the
+  cell it entered, added to the (day, script) rows in one upsert. The change
+  commits with the write or not at all: a rolled-back write moves nothing.
+- A script's deletion removes its rollup rows with it (the foreign key cascades).
+- Concurrent writers touch only the (day, script) rows of their own runs: no
+  row every writer locks. A row is locked from the upsert to the commit.
+- Writes from outside Django (raw SQL) are not seen: reconciling a day
+  (rollup_rebuild.reconcile_day) recounts it from the executions, and
+  rebuild() recounts every day. stats.py reconciles today when its cache
+  expires; `refresh_stats` rebuilds all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import nullcontext
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import connections, transaction
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from dashboard_app import rollup_sql
+from dashboard_app.models import DailyRuns
+from dashboard_app.rollup_sql import STATUS_COLUMNS, Moves
+from scripts_app.dates import local_zone
+from scripts_app.models import Script, ScriptExecution
+
+State = dict  # ScriptExecution.tracked_fields: script_id, status, started_at
+Cell = tuple[date, int, str]  # (local day, script id, status)
+
+
+def cell_of(state: State | None, zone: ZoneInfo) -> Cell | None:
+    """The cell a run in `state` is counted in; None for no run, or a start whose
+    local date does not exist (year 1 or 9999 seen from a far zone)."""
+    if state is None:
+        return None
+    started_at = state["started_at"]
+    if timezone.is_naive(started_at):
+        started_at = timezone.make_aware(started_at, zone)
+    try:
+        day = started_at.astimezone(zone).date()
+    except OverflowError:
+        return None
+    return day, state["script_id"], state["status"]
+
+
+def moves_for(changes: Iterable[tuple[State | None, State | None]], zone: ZoneInfo) -> Moves:
+    """The net change of each (day, script) row, for rows changing from before to after."""
+    moves: Moves = {}
+    for before, after in changes:
+        for cell, step in ((cell_of(before, zone), -1), (cell_of(after, zone), 1)):
+            if cell is not None:
+                day, script_id, status = cell
+                row = moves.setdefault((day, script_id), {})
+                row[status] = row.get(status, 0) + step
+    return {key: change for key, change in moves.items() if any(change.values())}
+
+
+def apply(changes: Iterable[tuple[State | None, State | None]], using: str) -> None:
+    """Move the rollup by what a write changed, inside the write's transaction.
+
+    If the upsert fails, only it is undone and the caller's write stands (the
+    caller, receivers.py, then has the days recounted); it raises what the
+    database raised.
+    """
+    moves = moves_for(changes, local_zone())
+    if moves:
+        connection = connections[using]
+        with _undone_alone_if_it_fails(connection):
+            rollup_sql.add(moves, connection)
+
+
+def days_in(changes: Iterable[tuple[State | None, State | None]]) -> set[date]:
+    """The local days the changes touch (for a failure report)."""
+    zone = local_zone()
+    return {cell[0] for pair in changes for state in pair if (cell := cell_of(state, zone))}
+
+
+def _undone_alone_if_it_fails(connection):
+    """PostgreSQL aborts the whole transaction when a statement fails, so there the
+    upsert runs in a savepoint of its own. SQLite undoes the failed statement
+    alone and the transaction goes on, so a savepoint (two more statements on
+    every recorded run) would buy nothing."""
+    needs_savepoint = connection.in_atomic_block and connection.vendor != "sqlite"
+    return transaction.atomic(using=connection.alias) if needs_savepoint else nullcontext()
+
+
+# ---------------------------------------------------------------- reading
+
+
+def day_totals(day: date, using: str) -> tuple[int, int]:
+    """(runs started on `day`, distinct scripts with a failed run on `day`)."""
+    return rollup_sql.day_totals(day, using)
+
+
+def rows(*, first: date, last: date, script_id: int | None = None) -> QuerySet[DailyRuns]:
+    """The rollup rows of the local days first..last, of one script or all."""
+    found = DailyRuns.objects.filter(day__gte=first, day__lte=last)
+    return found if script_id is None else found.filter(script_id=script_id)
+
+
+def runs_per_day(*, first: date, last: date, script_id: int | None = None) -> dict[date, dict[str, int]]:
+    """Runs per status on each day first..last that has any (the caller fills the gaps)."""
+    sums = {status: Sum(status) for status in STATUS_COLUMNS}
+    totals = rows(first=first, last=last, script_id=script_id).values("day").annotate(**sums).order_by()
+    return {row.pop("day"): {status: int(row[status] or 0) for status in STATUS_COLUMNS} for row in totals}
+
+
+def count_runs(
+    *,
+    first: date | None = None,
+    last: date | None = None,
+    script_id: int | None = None,
+    status: str | None = None,
+) -> int:
+    """How many runs started on the local days first..last (None: unbounded), of one script
+    and one status or all: what counting the executions would answer, read from the rollup."""
+    found = DailyRuns.objects.all()
+    if first is not None:
+        found = found.filter(day__gte=first)
+    if last is not None:
+        found = found.filter(day__lte=last)
+    if script_id is not None:
+        found = found.filter(script_id=script_id)
+    columns = [status] if status else list(STATUS_COLUMNS)
+    total = found.aggregate(total=Sum(sum_of(columns)))["total"]
+    return int(total or 0)
+
+
+def days_with_runs(
+    *, first: date, last: date, script_id: int | None = None, status: str | None = None
+) -> list[date]:
+    """The local days first..last on which at least one matching run started, in order."""
+    found = rows(first=first, last=last, script_id=script_id)
+    found = found.filter(Q(**{f"{status}__gt": 0}) if status else _any_runs())
+    return list(found.values_list("day", flat=True).distinct().order_by("day"))
+
+
+def scripts_failed_on(day: date) -> QuerySet[Script]:
+    """Scripts with at least one failed run started on `day` (what Script.objects.failed_on
+    counts), read from the rollup, each with `failed_runs` that day and its last failure's
+    `last_error_message` and `last_error_at`."""
+    failed = DailyRuns.objects.filter(day=day, error__gt=0)
+    last_failure = (
+        ScriptExecution.objects.failed_on(day).filter(script=OuterRef("pk")).order_by("-started_at", "-id")
+    )
+    return Script.objects.filter(pk__in=failed.values("script_id")).annotate(
+        failed_runs=Subquery(failed.filter(script=OuterRef("pk")).values("error")[:1]),
+        last_error_message=Subquery(last_failure.values("error_message")[:1]),
+        last_error_at=Subquery(last_failure.values("started_at")[:1]),
+    )
+
+
+def sum_of(columns: list[str]):
+    """The SQL sum of some status columns of a rollup row."""
+    expression = F(columns[0])
+    for column in columns[1:]:
+        expression = expression + F(column)
+    return expression
+
+
+def _any_runs() -> Q:
+    condition = Q()
+    for status in STATUS_COLUMNS:
+        condition |= Q(**{f"{status}__gt": 0})
+    return condition
+
+
+def window_days(start: datetime, end: datetime, zone: ZoneInfo | None = None) -> tuple[date, date]:
+    """The local days an instant range [start, end) aligned to local midnights covers."""
+    zone = zone or local_zone()
+    return start.astimezone(zone).date(), (end - timedelta(microseconds=1)).astimezone(zone).date()
