@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
-
-from scripts_app.dates import day_window, local_today
-from scripts_app.models import ScriptExecution, Status
+from dashboard_app import rollup
+from scripts_app.dates import local_today
 
 HISTORY_DAYS = 14
 
@@ -16,32 +14,29 @@ HISTORY_DAYS = 14
 @dataclass(frozen=True)
 class DayRuns:
     day: date
+    running: int
     success: int
     error: int
+    cancelled: int
+
+    @property
+    def total(self) -> int:
+        return self.running + self.success + self.error + self.cancelled
 
 
-def runs_per_day(*, days: int = HISTORY_DAYS, today: date | None = None) -> list[DayRuns]:
-    """Successful and failed runs on each of the last `days` local days, oldest first.
-
-    One query of range conditions (one pair per local day), so a day with no
-    runs is a zero rather than a gap, and the started_at index is used.
-    """
+def runs_per_day(
+    *, days: int = HISTORY_DAYS, today: date | None = None, script_id: int | None = None
+) -> list[DayRuns]:
+    """Runs per status on each of the last `days` local days, oldest first, of one
+    script or all: summed from the rollup (at most days x scripts rows), a day
+    with no runs a zero rather than a gap."""
     today = today or local_today()
     first = today - timedelta(days=days - 1)
-    window_start, _ = day_window(first)
-    _, window_end = day_window(today)
-    counts = {}
-    for offset in range(days):
-        start, end = day_window(first + timedelta(days=offset))
-        on_day = Q(started_at__gte=start, started_at__lt=end)
-        counts[f"success_{offset}"] = Count("pk", filter=on_day & Q(status=Status.SUCCESS))
-        counts[f"error_{offset}"] = Count("pk", filter=on_day & Q(status=Status.ERROR))
-    totals = ScriptExecution.objects.filter(
-        started_at__gte=window_start, started_at__lt=window_end
-    ).aggregate(**counts)
+    found = rollup.runs_per_day(first=first, last=today, script_id=script_id)
+    empty = dict.fromkeys(rollup.STATUS_COLUMNS, 0)
     return [
-        DayRuns(first + timedelta(days=offset), totals[f"success_{offset}"], totals[f"error_{offset}"])
-        for offset in range(days)
+        DayRuns(day=day, **found.get(day, empty))
+        for day in (first + timedelta(days=offset) for offset in range(days))
     ]
 
 

@@ -1,7 +1,7 @@
 """The dashboard page and the list behind each of its counters.
 
 Both read dashboard_app.stats: the counters through get_stats(), the lists
-through COUNTERS[key].rows(day), so a counter and its list cannot disagree.
+through COUNTERS[key].list(day), so a counter and its list cannot disagree.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,9 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboard_app import history, stats
+from scripts_app import run_counts
 from scripts_app.dates import local_today
 from scripts_app.filters import LocalDayField
 from scripts_app.models import ScriptExecution
+from scripts_app.run_counts import KnownCountPaginator
 
 ROWS_PER_PAGE = 100
 
@@ -99,13 +100,14 @@ def counter_list(request: HttpRequest, key: str) -> HttpResponse:
             day = LocalDayField(input_formats=["%Y-%m-%d"]).clean(request.GET["day"])
         except ValidationError:
             return HttpResponseBadRequest(_("The day must be a date written as YYYY-MM-DD."))
-    rows = counter.rows(day)
+    rows = counter.list(day)
     if rows.model is ScriptExecution:
+        # Counted from the rollup: a day's runs can be a hundred thousand rows.
         rows = rows.select_related("script")
-    elif key == stats.TODAY_FAILED_SCRIPTS:
-        failed_runs = ScriptExecution.objects.failed_on(day)
-        rows = rows.prefetch_related(Prefetch("executions", queryset=failed_runs, to_attr="failed_runs"))
-    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        paginator = KnownCountPaginator(rows, ROWS_PER_PAGE, count=run_counts.count_runs(first=day, last=day))
+    else:
+        paginator = Paginator(rows, ROWS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "dashboard_app/counter_list.html",

@@ -3,6 +3,11 @@
 The activate/deactivate actions write with QuerySet.update(), which announces
 the change (scripts_app.signals.rows_changed) so that derived data such as the
 dashboard counters stays true.
+
+The executions changelist never counts the executions table to draw a page:
+its count and its date hierarchy come from run_counts (the rollup) wherever
+its filters are whole local days and a status (admin_terms), and it does not
+count the unfiltered table at all (show_full_result_count).
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from scripts_app import run_counts
+from scripts_app.admin_terms import run_terms
 from scripts_app.models import Script, ScriptExecution
+from scripts_app.run_counts import KnownCountPaginator
 from scripts_app.templatetags.run_format import run_duration
 
 
@@ -49,6 +57,14 @@ class ScriptExecutionAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     search_fields = ["script__name", "error_message"]
     autocomplete_fields = ["script"]
+    show_full_result_count = False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        terms = run_terms(request.GET)
+        if terms is None:  # a search, or a filter that is not whole days: count as Django does
+            return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        count = run_counts.count_runs(first=terms.first, last=terms.last, status=terms.status)
+        return KnownCountPaginator(queryset, per_page, orphans, allow_empty_first_page, count=count)
 
     @admin.display(description=_("duration"))
     def duration(self, execution: ScriptExecution) -> str:

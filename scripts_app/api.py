@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from scripts_app import run_counts
 from scripts_app.filters import ExecutionFilter
 from scripts_app.models import Script, ScriptExecution
+from scripts_app.run_counts import KnownCountPaginator
 from scripts_app.serializers import ExecutionSerializer, ScriptSerializer
-from workflow_project.api import ChangePermission
+from workflow_project.api import ChangePermission, StandardPagination
 
 # Ids in URLs: longer ones cannot exist, so they are a 404 rather than a database error.
 ID_PATTERN = r"[0-9]{1,18}"
@@ -36,9 +40,28 @@ class ScriptViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=script.pk)).data)
 
 
+class RunCountPagination(StandardPagination):
+    """Pages of executions whose `count` comes from run_counts (the rollup), not COUNT(*)."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        count = view.matching_run_count() if view is not None else queryset.count()
+        self.django_paginator_class = partial(KnownCountPaginator, count=count)
+        return super().paginate_queryset(queryset, request, view)
+
+
 class ExecutionViewSet(viewsets.ModelViewSet):
     queryset = ScriptExecution.objects.select_related("script")
     serializer_class = ExecutionSerializer
     filterset_class = ExecutionFilter
+    pagination_class = RunCountPagination
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def matching_run_count(self) -> int:
+        """How many executions the list's filters match (they were validated already)."""
+        filters = ExecutionFilter(self.request.query_params, queryset=self.queryset, request=self.request)
+        chosen = filters.form.cleaned_data if filters.is_valid() else {}
+        day = chosen.get("date")
+        return run_counts.count_runs(
+            first=day, last=day, script_id=chosen.get("script"), status=chosen.get("status") or None
+        )

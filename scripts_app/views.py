@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -14,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import CreateView, DeleteView, UpdateView
 
+from scripts_app import run_counts
 from scripts_app.forms import ExecutionFilterForm, ScriptForm
 from scripts_app.models import Script, ScriptExecution
+from scripts_app.run_counts import KnownCountPaginator
 from scripts_app.selectors import executions_matching
 
 EXECUTIONS_PER_PAGE = 50
@@ -63,13 +64,15 @@ def execution_list(request: HttpRequest) -> HttpResponse:
     form = ExecutionFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         # A filter we cannot read shows nothing rather than an unfiltered list.
-        executions = ScriptExecution.objects.none()
+        executions, count = ScriptExecution.objects.none(), 0
     else:
         filters = form.cleaned_data if form.is_bound else {}
-        executions = executions_matching(
-            script=filters.get("script"), status=filters.get("status"), day=filters.get("date")
+        script, status, day = filters.get("script"), filters.get("status"), filters.get("date")
+        executions = executions_matching(script=script, status=status, day=day)
+        count = run_counts.count_runs(
+            first=day, last=day, script_id=script.pk if script else None, status=status or None
         )
-    page = Paginator(executions, EXECUTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = KnownCountPaginator(executions, EXECUTIONS_PER_PAGE, count=count).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

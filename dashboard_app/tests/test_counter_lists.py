@@ -36,10 +36,13 @@ def test_each_list_has_exactly_as_many_items_as_its_counter(admin_client, regist
     assert f'data-item-count="{stats.get_stats().values[key]}"' in response.content.decode()
 
 
-def test_the_failed_scripts_list_shows_each_scripts_failed_runs_of_that_day(admin_client, registry):
+def test_the_failed_scripts_list_shows_how_often_each_failed_that_day_and_its_last_error(
+    admin_client, registry
+):
     html = admin_client.get("/counters/today_failed_scripts/").content.decode()
     assert "alpha" in html and "beta" not in html
-    assert "first failure" in html and "second failure" in html
+    assert 'data-failed-runs="2"' in html
+    assert "second failure" in html and "first failure" not in html
 
 
 def test_a_daily_list_can_show_the_day_the_dashboard_counted(admin_client, registry):

@@ -41,7 +41,8 @@ def test_it_takes_one_query_whatever_the_number_of_days(db, seoul, django_assert
 
 def test_the_tallest_bar_reaches_a_round_top_and_zero_bars_are_flat():
     history = [
-        DayRuns(date(2026, 11, day), success, error) for day, success, error in [(25, 7, 0), (26, 0, 3)]
+        DayRuns(date(2026, 11, day), running=0, success=success, error=error, cancelled=0)
+        for day, success, error in [(25, 7, 0), (26, 0, 3)]
     ]
     chart = bar_chart(history)
     assert chart.top_value == 10
@@ -52,5 +53,5 @@ def test_the_tallest_bar_reaches_a_round_top_and_zero_bars_are_flat():
 
 
 def test_an_empty_history_still_has_a_scale():
-    chart = bar_chart([DayRuns(date(2026, 11, 26), 0, 0)])
+    chart = bar_chart([DayRuns(date(2026, 11, 26), running=0, success=0, error=0, cancelled=0)])
     assert chart.top_value == 2 and chart.columns[0].success.height == 0
