@@ -1,14 +1,17 @@
-"""Run-time check that SQLite really applied the settings concurrency relies on.
+"""Run-time checks of the database: SQLite's settings, and the rollup's time zone.
 
 PRAGMAs can silently not apply (journal_mode stays "memory" for an in-memory
-database, init_command may be overridden), so ask the live connection.
-`migrate` and `check --database default` run it.
+database, init_command may be overridden), so ask the live connection. And a
+rollup counted in another zone than TIME_ZONE is rebuilt on the first read,
+which on a large table takes a while: say so before it happens.
+`migrate` and `check --database default` run them.
 """
 
 from __future__ import annotations
 
-from django.core.checks import Error, Tags, register
-from django.db import connections
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError, connections
 
 
 def sqlite_settings_problems(alias: str = "default") -> list[str]:
@@ -40,3 +43,25 @@ def check_sqlite_settings(app_configs=None, databases=None, **kwargs) -> list[Er
         for alias in databases or []
         for problem in sqlite_settings_problems(alias)
     ]
+
+
+@register(Tags.database)
+def check_rollup_zone(app_configs=None, databases=None, **kwargs) -> list[Warning]:
+    from dashboard_app.rollup_rebuild import zone_of_rollup
+
+    warnings = []
+    for alias in databases or []:
+        try:
+            counted_in = zone_of_rollup(alias)
+        except DatabaseError:  # not migrated yet
+            continue
+        if counted_in is not None and counted_in != settings.TIME_ZONE:
+            warnings.append(
+                Warning(
+                    f"The rollup of runs per day counts local days of {counted_in}, but TIME_ZONE is "
+                    f"{settings.TIME_ZONE}.",
+                    hint="It is rebuilt on the first read; run `manage.py refresh_stats` to do it now.",
+                    id="dashboard_app.W002",
+                )
+            )
+    return warnings

@@ -12,7 +12,8 @@ prints its report. Roles:
 - `slow_recompute`: reads the row versions and counts, reports
   {"counted": ...}, and waits for another line before it stores.
 - `write_script`: creates one script and exits (its upkeep runs on commit).
-- `read`: one cached read (it recomputes what is stale and stores it).
+- `read`: one cached read (it recomputes what is stale and stores it); reports
+  the values and where they came from.
 - `invalidate`: marks random sets of counters stale, as writes do after
   commit, with cached reads in between; reports how often it marked each.
 """
@@ -204,7 +205,8 @@ def main() -> None:
     elif role == "read":
         from dashboard_app import stats
 
-        report = {"values": stats.get_stats().values}
+        read = stats.get_stats()
+        report = {"values": read.values, "source": read.source}
     else:
         raise SystemExit(f"unknown role {role!r}")
     say(**report, logged_errors=errors.messages)

@@ -1,0 +1,123 @@
+"""Writes from outside Django (raw SQL, a restore) are caught: today's by the TTL, every day's by
+refresh_stats; `refresh_stats --check` names what drifted."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from conftest import NOON_IN_SEOUL as NOON
+from conftest import fresh_counts, fresh_rollup, stored_rollup
+from dashboard_app import stats
+from dashboard_app.models import DailyRuns
+from scripts_app.models import ScriptExecution, Status
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LAST_WEEK = NOON - timedelta(days=7)
+
+
+@pytest.fixture
+def clock(seoul, settings):
+    settings.STATS_CACHE_TTL = 300
+    with time_machine.travel(NOON, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def registry(clock, make_script, make_execution):
+    script = make_script()
+    make_execution(script, status=Status.SUCCESS)
+    make_execution(script, status=Status.ERROR, started_at=LAST_WEEK)
+    stats.refresh_stats()
+    return script
+
+
+def raw_insert(script_id: int, status: str, started_at) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO script_executions (script_id, status, started_at, error_message) "
+            "VALUES (%s, %s, %s, '')",
+            [script_id, status, connection.ops.adapt_datetimefield_value(started_at)],
+        )
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("refresh_stats", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_run_inserted_with_raw_sql_today_is_counted_once_the_ttl_runs_out(registry, clock):
+    raw_insert(registry.pk, Status.ERROR, NOON)
+    assert stats.get_stats().values["today_executions"] == 1  # the cache does not see it yet
+    clock.shift(timedelta(seconds=300))
+    healed = stats.get_stats()
+    assert (healed.values, healed.source) == (fresh_counts(), "live")
+    assert healed.values["today_failed_scripts"] == 1
+    assert stats.get_stats().source == "cache"
+
+
+def test_use_cache_false_counts_a_raw_write_at_once(registry):
+    raw_insert(registry.pk, Status.SUCCESS, NOON)
+    assert stats.get_stats(use_cache=False).values["today_executions"] == 2
+    assert stats.get_stats().values == fresh_counts()
+
+
+def test_check_names_the_rollup_rows_a_raw_write_left_wrong_and_changes_nothing(registry):
+    raw_insert(registry.pk, Status.CANCELLED, LAST_WEEK)
+    before = stored_rollup()
+    with pytest.raises(CommandError, match=r"rollup \(1 rows on 1 days: 2026-11-19\)") as raised:
+        run("--check")
+    assert raised.value.returncode == 1
+    assert stored_rollup() == before
+
+
+def test_check_passes_when_the_rollup_is_true(registry):
+    assert "every day equals a fresh count (ok)" in run("--check")
+
+
+def test_refresh_stats_recounts_every_day_after_raw_writes(registry):
+    raw_insert(registry.pk, Status.CANCELLED, LAST_WEEK - timedelta(days=30))
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM script_executions WHERE status = %s", [Status.SUCCESS])
+        cursor.execute("UPDATE dashboard_daily_runs SET error = error + 5")
+    run()
+    assert stored_rollup() == fresh_rollup()
+    assert stats.get_stats().values == fresh_counts()
+    assert "(ok)" in run("--check")
+
+
+def test_rollup_rows_of_days_without_runs_are_removed_by_a_rebuild(registry):
+    DailyRuns.objects.create(day=NOON.date() - timedelta(days=100), script_id=registry.pk, success=3)
+    DailyRuns.objects.create(day=NOON.date() + timedelta(days=100), script_id=registry.pk, error=1)
+    with pytest.raises(CommandError):
+        run("--check")
+    run()
+    assert stored_rollup() == fresh_rollup()
+
+
+def test_a_rollup_row_edited_by_hand_for_today_is_served_until_the_ttl_then_healed(registry, clock):
+    DailyRuns.objects.filter(day=NOON.date()).update(success=40)
+    assert stats.get_stats().values["today_executions"] == 40
+    with pytest.raises(CommandError, match="today_executions"):
+        run("--check")
+    clock.shift(timedelta(seconds=300))
+    assert stats.get_stats().values == fresh_counts()
+    assert stored_rollup() == fresh_rollup()
+
+
+def test_runs_at_the_edges_of_the_calendar_are_rebuilt_like_any_other(registry):
+    from scripts_app.models import EARLIEST_INSTANT, LATEST_INSTANT
+
+    ScriptExecution.objects.create(script=registry, status=Status.SUCCESS, started_at=EARLIEST_INSTANT)
+    ScriptExecution.objects.create(script=registry, status=Status.ERROR, started_at=LATEST_INSTANT)
+    assert stored_rollup() == fresh_rollup()
+    run()
+    assert stored_rollup() == fresh_rollup()
+    assert "every day equals a fresh count (ok)" in run("--check")
