@@ -247,6 +247,10 @@ STATS_CACHE_TTL = envint("STATS_CACHE_TTL", 300)
 # How often the open dashboard reloads its counters while the tab is visible.
 DASHBOARD_REFRESH_SECONDS = envint("DASHBOARD_REFRESH_SECONDS", 30)
 
+# The bearer token Prometheus sends to GET /metrics. Unset: only signed-in
+# users with the view permission may read it, and anyone else gets a 404.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
 # Cron fires in the host's zone, which may differ from TIME_ZONE, so the reset
 # is scheduled hourly at the minute on which TIME_ZONE's midnight falls: one
 # run always lands at local midnight whatever the host zone or DST. The reset
