@@ -235,6 +235,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Request bodies are described as JSON only. The API still parses forms
+    # (the browsable API posts them), but a body offered in three content
+    # types made openapi-python-client 0.29 generate create/update operations
+    # that do not import (`name 'Unset' is not defined`).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Enum names a generated client shows its users (else StatusEnum, SourceEnum).
+    "ENUM_NAME_OVERRIDES": {
+        "ExecutionStatusEnum": "scripts_app.models.Status",
+        "StatsSourceEnum": ["cache", "live"],
+    },
     # Swagger UI's files come from drf-spectacular-sidecar: no CDN needed.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
