@@ -140,3 +140,12 @@ def test_a_runner_written_with_the_generated_client_works(generated, api_client)
     }
     assert stats.meta.date == local_today()
     assert stats.meta.source in (m.StatsSourceEnum.CACHE, m.StatsSourceEnum.LIVE)
+
+
+def test_the_generated_client_can_poll_with_if_none_match(generated, api_client, make_script):
+    make_script()
+    generated.stats.sync_detailed(client=api_client)  # stores the counters
+    cached = generated.stats.sync_detailed(client=api_client)
+    assert cached.status_code == 200 and cached.parsed.meta.source == generated.models.StatsSourceEnum.CACHE
+    again = generated.stats.sync_detailed(client=api_client, if_none_match=cached.headers["ETag"])
+    assert again.status_code == 304 and again.parsed is None
