@@ -256,6 +256,9 @@ SPECTACULAR_SETTINGS = {
 STATS_CACHE_TTL = envint("STATS_CACHE_TTL", 300)
 # How often the open dashboard reloads its counters while the tab is visible.
 DASHBOARD_REFRESH_SECONDS = envint("DASHBOARD_REFRESH_SECONDS", 30)
+# ... and how often while someone is using the page (polls are cheap: a 304
+# while nothing changed).
+DASHBOARD_ACTIVE_REFRESH_SECONDS = envint("DASHBOARD_ACTIVE_REFRESH_SECONDS", 5)
 
 # The bearer token Prometheus sends to GET /metrics. Unset: only signed-in
 # users with the view permission may read it, and anyone else gets a 404.
