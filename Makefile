@@ -31,9 +31,11 @@ serve: $(VENV)/.installed-run
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# The schema must validate with no warning: clients are generated from it.
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 ci: lint test
 

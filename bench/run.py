@@ -35,6 +35,9 @@ def main() -> None:
     )
     writers_url = os.environ.get("BENCH_DATABASE_URL") or _fresh_sqlite(work / "writers.sqlite3")
     writers_result = _phase("bench.writers", work / "writers.json", db_url=writers_url)
+    operators_result = _phase(
+        "bench.operators", work / "operators.json", db_url=_fresh_sqlite(work / "operators.sqlite3")
+    )
     context = {
         "commit": _git_commit(),
         "machine": machine(),
@@ -42,7 +45,7 @@ def main() -> None:
         "quick": sizes.quick,
         "minutes": (time.monotonic() - started) / 60,
     }
-    table = render(context, main_result, writers_result)
+    table = render(context, main_result, writers_result, operators_result)
     (work / "latest.md").write_text(table + "\n")
     print(table)
 

@@ -19,7 +19,7 @@ def _check(value: float | None, passes: Callable[[float], bool]) -> bool | None:
     return None if value is None else passes(value)
 
 
-def render(context: dict, main: dict, writers: dict) -> str:
+def render(context: dict, main: dict, writers: dict, operators: dict) -> str:
     rows, reads, machine = main["rows"], main["reads"], context["machine"]
     rps = reads["rps"]
     scaling, flat, overhead, cascade = main["scaling"], main["flat"], main["overhead"], main["cascade"]
@@ -119,5 +119,31 @@ def render(context: dict, main: dict, writers: dict) -> str:
             "-",
             None,
         ),
+        *_operator_rows(operators),
     ]
     return "\n".join(lines)
+
+
+def _operator_rows(operators: dict) -> list[str]:
+    """Rows 8-9 (bench/operators.py): what Prometheus and a polling dashboard cost."""
+    rps = operators["rps"]
+    return [
+        _row(
+            "8",
+            f"scrape: GET /metrics ÷ cached GET /api/dashboard/stats ({operators['today']:,} runs today)",
+            f"{_ms(1 / rps['metrics'])} vs {_ms(1 / rps['cached'])} per request; "
+            f"HTTP errors {operators['errors']}",
+            operators["scrape_ratio"],
+            "≤ 1.5",
+            _check(operators["scrape_ratio"], lambda r: r <= 1.5) and operators["errors"] == 0,
+        ),
+        _row(
+            "9",
+            "polling: GET /api/dashboard/stats answered 304 (If-None-Match) ÷ answered 200",
+            f"{_ms(1 / rps['not_modified'])} vs {_ms(1 / rps['cached'])} per request"
+            + ("" if operators["all_304"] else " (NOT all 304)"),
+            operators["not_modified_ratio"],
+            "≤ 1.10",
+            _check(operators["not_modified_ratio"], lambda r: r <= 1.1) and operators["all_304"],
+        ),
+    ]

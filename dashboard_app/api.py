@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponseNotModified
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dashboard_app import stats
+from dashboard_app.stats_etag import copy_is_current, stats_etag
 from workflow_project.api_views import CLIENT_FACING_DATABASE_ERRORS, database_error_response
 
 TRUE_VALUES, FALSE_VALUES = {"true", "1"}, {"false", "0"}
@@ -64,9 +66,18 @@ class DashboardStatsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter("use_cache", str, enum=["true", "false", "1", "0"])],
+        parameters=[
+            OpenApiParameter("use_cache", str, enum=["true", "false", "1", "0"]),
+            OpenApiParameter(
+                "If-None-Match",
+                str,
+                OpenApiParameter.HEADER,
+                description="The ETag of the last answer: 304 while the counters are unchanged.",
+            ),
+        ],
         responses={
             200: STATS_RESPONSE,
+            304: OpenApiResponse(description="Not modified: the answer is the one the ETag names."),
             400: ERROR_RESPONSE,
             401: ERROR_RESPONSE,
             403: ERROR_RESPONSE,
@@ -75,19 +86,29 @@ class DashboardStatsView(APIView):
     )
     def get(self, request: Request) -> Response:
         result = stats.get_stats(use_cache=use_cache_param(request.query_params))
-        return Response(
-            {
-                "success": True,
-                "message": _("Dashboard statistics loaded."),
-                "data": result.values,
-                "meta": {
-                    "date": result.day.isoformat(),
-                    "time_zone": result.time_zone,
-                    "computed_at": result.computed_at.isoformat(timespec="seconds"),
-                    "source": result.source,
-                },
-            }
-        )
+        etag = stats_etag(result)
+        if copy_is_current(request.headers.get("If-None-Match"), etag):
+            # Nothing is serialised or rendered: about the cost of the cached read.
+            response = HttpResponseNotModified()
+        else:
+            response = Response(
+                {
+                    "success": True,
+                    "message": _("Dashboard statistics loaded."),
+                    "data": result.values,
+                    "meta": {
+                        "date": result.day.isoformat(),
+                        "time_zone": result.time_zone,
+                        "computed_at": result.computed_at.isoformat(timespec="seconds"),
+                        "source": result.source,
+                    },
+                }
+            )
+        response["ETag"] = etag
+        # Browsers may keep the answer but must ask again (with If-None-Match)
+        # each time; shared caches keep nothing, the answer is for signed-in users.
+        response["Cache-Control"] = "private, no-cache"
+        return response
 
     def handle_exception(self, exc: Exception) -> Response:
         # Every error of this endpoint comes in the {"success": false, ...} envelope.

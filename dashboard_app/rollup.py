@@ -118,6 +118,11 @@ def runs_per_day(*, first: date, last: date, script_id: int | None = None) -> di
     return {row.pop("day"): {status: int(row[status] or 0) for status in STATUS_COLUMNS} for row in totals}
 
 
+def runs_on(day: date) -> dict[str, int]:
+    """Runs started on one local day, per status, zeros included (one read of that day's rows)."""
+    return runs_per_day(first=day, last=day).get(day, dict.fromkeys(STATUS_COLUMNS, 0))
+
+
 def count_runs(
     *,
     first: date | None = None,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboard_app import history, stats
+from dashboard_app.stats_etag import stats_etag
 from scripts_app import run_counts
 from scripts_app.dates import local_today
 from scripts_app.filters import LocalDayField
@@ -26,6 +27,9 @@ from scripts_app.models import ScriptExecution
 from scripts_app.run_counts import KnownCountPaginator
 
 ROWS_PER_PAGE = 100
+# How long after the last pointer, key or scroll activity the dashboard keeps
+# polling at DASHBOARD_ACTIVE_REFRESH_SECONDS before slowing down.
+ACTIVE_WINDOW_SECONDS = 60
 
 LABELS = {
     stats.TOTAL_SCRIPTS: gettext_lazy("Total scripts"),
@@ -84,6 +88,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "counters": counters,
             "chart": history.bar_chart(history.runs_per_day(today=current.day)),
             "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS,
+            "active_refresh_seconds": settings.DASHBOARD_ACTIVE_REFRESH_SECONDS,
+            "active_window_seconds": ACTIVE_WINDOW_SECONDS,
+            # The first poll sends it: a 304 if nothing changed since the page was rendered.
+            "stats_etag": stats_etag(current),
             "text": script_text(),
         },
     )

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from functools import partial
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from scripts_app import run_counts
+from scripts_app.csv_export import CSVRenderer, csv_response
 from scripts_app.filters import ExecutionFilter
 from scripts_app.models import Script, ScriptExecution
 from scripts_app.run_counts import KnownCountPaginator
@@ -65,3 +68,31 @@ class ExecutionViewSet(viewsets.ModelViewSet):
         return run_counts.count_runs(
             first=day, last=day, script_id=chosen.get("script"), status=chosen.get("status") or None
         )
+
+    def get_renderers(self):
+        # Only the list exports CSV (Accept: text/csv or ?format=csv).
+        renderers = super().get_renderers()
+        return [*renderers, CSVRenderer()] if self.action == "list" else renderers
+
+    @extend_schema(
+        responses={
+            (200, "application/json"): ExecutionSerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="Every matching execution (not a page), streamed as CSV; times in TIME_ZONE.",
+            ),
+        }
+    )
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        if request.accepted_renderer.format == CSVRenderer.format:
+            executions = self.filter_queryset(self.get_queryset())  # a bad filter is a 400 here
+            return csv_response(executions)
+        return super().list(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors (a bad filter, a missing sign-in) are answered in JSON even
+        # when CSV was asked for: they are not rows.
+        if isinstance(response, Response) and response.status_code >= 400:
+            if isinstance(getattr(request, "accepted_renderer", None), CSVRenderer):
+                request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from scripts_app.dates import day_window
 from scripts_app.models import ScriptExecution, Status
@@ -32,6 +34,9 @@ class LocalDayFilter(filters.DateFilter):
         return qs if value is None else qs.started_on(value)
 
 
+# An integer in the schema too (NumberFilter is described as any number), so a
+# generated client takes an int.
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 

@@ -1,5 +1,6 @@
 /* The pages' only script: the dashboard's self-refreshing counters and the
    scripts page's active switches. No build step, no dependencies. */
+
 (function () {
   "use strict";
 
@@ -29,10 +30,20 @@
 
   /* ------------------------------------------------------------ dashboard */
 
+  /* Polls GET /api/dashboard/stats with the ETag of the numbers it shows
+     (If-None-Match): while they are unchanged the answer is a bodiless 304.
+     Every few seconds while someone uses the page (pointer, keys, scrolling)
+     and for a while after the last activity, else every
+     DASHBOARD_REFRESH_SECONDS; never while the tab is hidden. */
+
   function Dashboard(root) {
     this.root = root;
     this.url = root.getAttribute("data-stats-url");
     this.seconds = Number(root.getAttribute("data-refresh-seconds")) || 30;
+    this.activeSeconds = Number(root.getAttribute("data-active-refresh-seconds")) || 5;
+    this.activeWindow = Number(root.getAttribute("data-active-window-seconds")) || 60;
+    this.activeUntil = 0;
+    this.etag = root.getAttribute("data-stats-etag"); // of the numbers the page was rendered with
     this.text = JSON.parse(document.getElementById("dashboard-text").textContent);
     this.counters = root.querySelector("[data-counters]");
     this.error = root.querySelector("[data-stats-error]");
@@ -42,6 +53,7 @@
       self.meta[element.getAttribute("data-meta")] = element;
     });
     this.timer = null;
+    this.dueAt = 0;
     this.inFlight = null;
     this.lastComputedAt = this.meta.computed_at.getAttribute("datetime");
     this.showMeta({
@@ -61,16 +73,32 @@
         self.load(true); // back in view: show current numbers at once
       }
     });
+    ["pointermove", "pointerdown", "keydown", "wheel", "scroll", "touchstart"].forEach(function (type) {
+      document.addEventListener(type, function () {
+        self.markActive();
+      }, { passive: true, capture: true });
+    });
     this.schedule();
   }
+
+  Dashboard.prototype.markActive = function () {
+    this.activeUntil = Date.now() + this.activeWindow * 1000;
+    // Poll sooner if the next poll was planned at the slow pace.
+    if (!this.inFlight && !document.hidden && this.dueAt - Date.now() > this.activeSeconds * 1000) {
+      this.schedule();
+    }
+  };
 
   Dashboard.prototype.schedule = function () {
     var self = this;
     clearTimeout(this.timer);
+    this.dueAt = 0;
     if (!document.hidden) {
+      var seconds = Date.now() < this.activeUntil ? this.activeSeconds : this.seconds;
+      this.dueAt = Date.now() + seconds * 1000;
       this.timer = setTimeout(function () {
         self.load(true);
-      }, this.seconds * 1000);
+      }, seconds * 1000);
     }
   };
 
@@ -83,24 +111,39 @@
     this.inFlight = controller;
     this.counters.setAttribute("aria-busy", "true");
     clearTimeout(this.timer);
+    this.dueAt = 0;
+    var headers = { Accept: "application/json" };
+    if (useCache && this.etag) {
+      headers["If-None-Match"] = this.etag; // a 304 says the numbers shown are current
+    }
     return fetch(this.url + "?use_cache=" + (useCache ? "true" : "false"), {
       credentials: "same-origin",
-      cache: "no-store",
-      headers: { Accept: "application/json" },
+      cache: "no-store", // the page keeps its own copy; the browser's cache is not asked
+      headers: headers,
       signal: controller.signal,
     })
       .then(function (response) {
+        if (response.status === 304) {
+          return null;
+        }
         if (!response.ok) {
           throw new Error(response.status === 401 || response.status === 403
             ? self.text.signed_out
             : interpolate(self.text.http_error, { status: response.status }));
         }
-        return response.json().catch(function () {
+        return response.json().then(function (body) {
+          return { body: body, etag: response.headers.get("ETag") };
+        }, function () {
           throw new Error(self.text.bad_answer);
         });
       })
-      .then(function (body) {
-        self.show(body);
+      .then(function (answer) {
+        if (answer === null) {
+          self.showCurrent();
+        } else {
+          self.show(answer.body);
+          self.etag = answer.etag; // only once the numbers it names are on the page
+        }
       })
       .catch(function (error) {
         if (error.name === "AbortError") {
@@ -141,6 +184,10 @@
     });
     this.lastComputedAt = body.meta.computed_at;
     this.showMeta(body.meta);
+    this.showCurrent();
+  };
+
+  Dashboard.prototype.showCurrent = function () {
     this.counters.setAttribute("data-state", "fresh");
     this.error.hidden = true;
     this.error.textContent = "";

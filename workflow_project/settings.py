@@ -235,6 +235,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Request bodies are described as JSON only. The API still parses forms
+    # (the browsable API posts them), but a body offered in three content
+    # types made openapi-python-client 0.29 generate create/update operations
+    # that do not import (`name 'Unset' is not defined`).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Enum names a generated client shows its users (else StatusEnum, SourceEnum).
+    "ENUM_NAME_OVERRIDES": {
+        "ExecutionStatusEnum": "scripts_app.models.Status",
+        "StatsSourceEnum": ["cache", "live"],
+    },
     # Swagger UI's files come from drf-spectacular-sidecar: no CDN needed.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -246,6 +256,13 @@ SPECTACULAR_SETTINGS = {
 STATS_CACHE_TTL = envint("STATS_CACHE_TTL", 300)
 # How often the open dashboard reloads its counters while the tab is visible.
 DASHBOARD_REFRESH_SECONDS = envint("DASHBOARD_REFRESH_SECONDS", 30)
+# ... and how often while someone is using the page (polls are cheap: a 304
+# while nothing changed).
+DASHBOARD_ACTIVE_REFRESH_SECONDS = envint("DASHBOARD_ACTIVE_REFRESH_SECONDS", 5)
+
+# The bearer token Prometheus sends to GET /metrics. Unset: only signed-in
+# users with the view permission may read it, and anyone else gets a 404.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # Cron fires in the host's zone, which may differ from TIME_ZONE, so the reset
 # is scheduled hourly at the minute on which TIME_ZONE's midnight falls: one

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from dashboard_app.api import DashboardStatsView
+from dashboard_app.metrics_view import metrics
 from scripts_app.api import ExecutionViewSet, ScriptViewSet
 from workflow_project.api_views import ThrottledObtainAuthToken
 from workflow_project.auth_views import ThrottledLoginView, throttled_admin_login
@@ -21,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # With or without the trailing slash, and no redirect either way.
     re_path(r"^api/dashboard/stats/?$", DashboardStatsView.as_view(), name="dashboard-stats"),
+    # Prometheus scrapes /metrics, without a trailing slash, by default.
+    path("metrics", metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),

@@ -114,6 +114,13 @@ def test_the_crawl_finds_every_part_of_the_site():
     assert len(ROUTES) > 30
 
 
+@pytest.fixture(autouse=True)
+def metrics_token_configured(settings):
+    # With a scrape token configured, /metrics refuses anonymous callers like
+    # every other endpoint; without one it answers 404 (test_metrics_access.py).
+    settings.METRICS_TOKEN = "crawl-test-token"
+
+
 @pytest.mark.parametrize(("path", "name"), ROUTES, ids=[f"{name} {path}" for path, name in ROUTES])
 def test_anonymous_users_are_sent_to_sign_in_or_refused(db, path, name):
     resolve(urlsplit(path).path)  # the sample really is one of the site's URLs
