@@ -1,4 +1,4 @@
-"""GET /api/dashboard/stats: the four counters in the envelope SPEC.md gives."""
+"""GET /api/dashboard/stats: the four counters in the envelope SPEC.md gives (EnvelopeView)."""
 
 from __future__ import annotations
 
@@ -62,9 +62,26 @@ ERROR_RESPONSE = inline_serializer(
 )
 
 
-class DashboardStatsView(APIView):
+class EnvelopeView(APIView):
+    """A dashboard endpoint: answers and errors alike in {"success", "message", ...}."""
+
     permission_classes = [IsAuthenticated]
 
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, CLIENT_FACING_DATABASE_ERRORS):
+            response = database_error_response(exc)
+        else:
+            response = super().handle_exception(exc)
+        details = response.data if isinstance(response.data, dict) else {"detail": response.data}
+        message = details.get("detail") or _("Invalid request.")
+        errors = {key: value for key, value in details.items() if key != "detail"} or {
+            "detail": [str(message)]
+        }
+        response.data = {"success": False, "message": str(message), "errors": errors}
+        return response
+
+
+class DashboardStatsView(EnvelopeView):
     @extend_schema(
         parameters=[
             OpenApiParameter("use_cache", str, enum=["true", "false", "1", "0"]),
@@ -108,18 +125,4 @@ class DashboardStatsView(APIView):
         # Browsers may keep the answer but must ask again (with If-None-Match)
         # each time; shared caches keep nothing, the answer is for signed-in users.
         response["Cache-Control"] = "private, no-cache"
-        return response
-
-    def handle_exception(self, exc: Exception) -> Response:
-        # Every error of this endpoint comes in the {"success": false, ...} envelope.
-        if isinstance(exc, CLIENT_FACING_DATABASE_ERRORS):
-            response = database_error_response(exc)
-        else:
-            response = super().handle_exception(exc)
-        details = response.data if isinstance(response.data, dict) else {"detail": response.data}
-        message = details.get("detail") or _("Invalid request.")
-        errors = {key: value for key, value in details.items() if key != "detail"} or {
-            "detail": [str(message)]
-        }
-        response.data = {"success": False, "message": str(message), "errors": errors}
         return response

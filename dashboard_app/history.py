@@ -40,9 +40,14 @@ def runs_per_day(
     ]
 
 
+# Bottom to top in each day's column: the chart's colours, in this order, in its legend too.
+STACKED = ("success", "error", "cancelled", "running")
+RANGES = (7, 14, 30)  # the dashboard's range switch
+
+
 @dataclass(frozen=True)
-class Bar:
-    x: float
+class Segment:
+    status: str
     y: float
     height: float
 
@@ -50,18 +55,16 @@ class Bar:
 @dataclass(frozen=True)
 class Column:
     runs: DayRuns
+    x: float
     label_x: float
-    success: Bar
-    error: Bar
-
-    @property
-    def bars(self) -> list[tuple[Bar, str]]:
-        return [(self.success, "success"), (self.error, "error")]
+    labelled: bool  # long ranges label every few days only
+    segments: list[Segment]
 
 
 @dataclass(frozen=True)
 class Chart:
-    """Geometry of a grouped bar chart in SVG user units; the template draws it."""
+    """Geometry of a stacked bar chart in SVG user units (one column per day, one segment
+    per status, so a column is as tall as the day's runs); the template draws it."""
 
     columns: list[Column]
     width: int
@@ -79,29 +82,41 @@ class Chart:
     def middle_y(self) -> float:
         return (self.top_y + self.baseline) / 2
 
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return STACKED
+
 
 def bar_chart(history: list[DayRuns], *, width: int = 900, height: int = 240) -> Chart:
     left, top, bottom = 36.0, 12.0, height - 28.0
     slot = (width - left) / max(len(history), 1)
-    bar_width = slot * 0.34
-    top_value = _nice_ceiling(max([max(d.success, d.error) for d in history], default=0))
+    bar_width = slot * 0.62
+    top_value = _nice_ceiling(max([day.total for day in history], default=0))
     scale = (bottom - top) / top_value
-
-    def bar(x: float, value: int) -> Bar:
-        return Bar(x=round(x, 2), y=round(bottom - value * scale, 2), height=round(value * scale, 2))
-
+    label_every = -(-len(history) // 15)  # at most about 15 labels
     columns = []
     for index, runs in enumerate(history):
-        start = left + index * slot + slot * 0.14
+        segments, y = [], bottom
+        for status in STACKED:
+            value = getattr(runs, status)
+            if value:
+                y -= value * scale
+                segments.append(Segment(status, round(y, 2), round(value * scale, 2)))
         columns.append(
             Column(
                 runs=runs,
+                x=round(left + index * slot + (slot - bar_width) / 2, 2),
                 label_x=round(left + index * slot + slot / 2, 2),
-                success=bar(start, runs.success),
-                error=bar(start + bar_width, runs.error),
+                labelled=(len(history) - 1 - index) % label_every == 0,  # today always
+                segments=segments,
             )
         )
     return Chart(columns, width, height, bottom, round(bar_width, 2), top_value, top)
+
+
+def days_asked(value: str | None, *, default: int = HISTORY_DAYS) -> int:
+    """The chart range from a page's ?days=, one of RANGES; anything else is the default."""
+    return int(value) if value in {str(days) for days in RANGES} else default
 
 
 def _nice_ceiling(value: int) -> int:

@@ -69,6 +69,7 @@ def script_text() -> dict[str, str]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     current = stats.get_stats()
+    days = history.days_asked(request.GET.get("days"))
     counters = [
         {
             "key": key,
@@ -86,7 +87,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "stats": current,
             "counters": counters,
-            "chart": history.bar_chart(history.runs_per_day(today=current.day)),
+            "chart": history.bar_chart(history.runs_per_day(days=days, today=current.day)),
+            "chart_days": days,
+            "chart_ranges": history.RANGES,
             "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS,
             "active_refresh_seconds": settings.DASHBOARD_ACTIVE_REFRESH_SECONDS,
             "active_window_seconds": ACTIVE_WINDOW_SECONDS,

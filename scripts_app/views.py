@@ -1,4 +1,8 @@
-"""Pages for scripts and their runs. Reads come from selectors; writes are plain CRUD."""
+"""The forms that create, edit and delete scripts, and the executions list.
+
+The scripts list and each script's page show health from the dashboard's rollup:
+they are dashboard_app.script_pages. Reads come from selectors; writes are plain CRUD.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import CreateView, DeleteView, UpdateView
 
 from scripts_app import run_counts
@@ -20,12 +23,6 @@ from scripts_app.run_counts import KnownCountPaginator
 from scripts_app.selectors import executions_matching
 
 EXECUTIONS_PER_PAGE = 50
-
-
-@login_required
-@ensure_csrf_cookie
-def script_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "scripts_app/script_list.html", {"scripts": Script.objects.with_last_execution()})
 
 
 class ScriptFormMixin(LoginRequiredMixin, PermissionRequiredMixin, SuccessMessageMixin):

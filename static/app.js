@@ -234,7 +234,10 @@
           button.setAttribute("aria-checked", active ? "true" : "false");
           button.querySelector("[data-switch-text]").textContent =
             button.getAttribute(active ? "data-label-on" : "data-label-off");
-          button.closest("tr").classList.toggle("is-inactive", !active);
+          var row = button.closest("tr"); // the scripts list; a script's own page has none
+          if (row) {
+            row.classList.toggle("is-inactive", !active);
+          }
           status.textContent = "";
         })
         .catch(function (error) {

@@ -5,13 +5,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from dashboard_app.api import DashboardStatsView
+from dashboard_app.history_api import DashboardHistoryView
 from dashboard_app.metrics_view import metrics
-from scripts_app.api import ExecutionViewSet, ScriptViewSet
+from dashboard_app.script_api import ScriptHealthViewSet
+from scripts_app.api import ExecutionViewSet
 from workflow_project.api_views import ThrottledObtainAuthToken
 from workflow_project.auth_views import ThrottledLoginView, throttled_admin_login
 
 router = DefaultRouter()
-router.register("scripts", ScriptViewSet)
+# The scripts with their health (from the dashboard's rollup); scripts_app's own viewset is plain CRUD.
+router.register("scripts", ScriptHealthViewSet)
 router.register("executions", ExecutionViewSet)
 
 urlpatterns = [
@@ -22,6 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # With or without the trailing slash, and no redirect either way.
     re_path(r"^api/dashboard/stats/?$", DashboardStatsView.as_view(), name="dashboard-stats"),
+    re_path(r"^api/dashboard/history/?$", DashboardHistoryView.as_view(), name="dashboard-history"),
     # Prometheus scrapes /metrics, without a trailing slash, by default.
     path("metrics", metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -79,12 +79,21 @@ def test_the_counters_are_a_live_region_and_refresh_every_30_seconds(operator_cl
 def test_the_history_chart_covers_14_days_ending_today(operator_client, make_execution, seoul):
     with time_machine.travel(NOON, tick=False):
         make_execution(status="success")
+        make_execution(status="running")
         html = operator_client.get("/").content.decode()
-    days = re.findall(r'data-day="([\d-]+)" data-success="(\d+)" data-error="(\d+)"', html)
+    days = re.findall(r'data-day="([\d-]+)" data-total="(\d+)" data-running="(\d+)" data-success="(\d+)"', html)
     assert len(days) == 14
-    assert days[0] == ("2026-11-13", "0", "0")
-    assert days[-1] == ("2026-11-26", "1", "0")
-    assert html.count('class="bar-zero"') == 27  # every zero is drawn, not left as a gap
+    assert days[0] == ("2026-11-13", "0", "0", "0")
+    assert days[-1] == ("2026-11-26", "2", "1", "1")
+    assert html.count('class="bar-zero"') == 13  # every empty day is drawn, not left as a gap
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("7", 7), ("30", 30), ("14", 14), ("9", 14), ("x", 14)])
+def test_the_chart_shows_7_14_or_30_days(operator_client, seoul, asked, shown):
+    with time_machine.travel(NOON, tick=False):
+        html = operator_client.get(f"/?days={asked}").content.decode()
+    assert len(re.findall(r'<a class="day" ', html)) == shown
+    assert re.search(rf'data-range="{shown}"[^>]*aria-current|aria-current="true" data-range="{shown}"', html)
 
 
 def test_the_navigation_shows_admin_to_staff_only(operator_client, admin_client):
