@@ -27,6 +27,11 @@ def envint(name: str, default: int) -> int:
     return default if value is None or value == "" else int(value)
 
 
+def envfloat(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else float(value)
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -185,18 +190,54 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 # host shares one cache; without it each process has its own in memory, so
 # throttle limits count per process and sessions stay in the database only.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds a Redis connect or command may take before the cache gives up on it,
+# and seconds the cache then leaves Redis alone before trying it again.
+REDIS_TIMEOUT = envfloat("REDIS_TIMEOUT", 0.5)
+REDIS_RETRY_SECONDS = envfloat("REDIS_RETRY_SECONDS", 5)
 if REDIS_URL:
+    from redis.backoff import NoBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.retry import Retry
+
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # django-redis, failing fast: a call answers within REDIS_TIMEOUT or
+        # raises. The aliases below decide what happens then
+        # (workflow_project/resilient_cache.py).
+        "redis": {
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "workflow",
-            # Fail fast rather than hang a request when Redis is unreachable.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+                # One immediate reconnect: a pooled connection that a restarted
+                # Redis closed is not an outage.
+                "CONNECTION_POOL_KWARGS": {
+                    "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
+                },
+            },
+        },
+        # Throttles: while Redis is unreachable they count in each process, so
+        # sign-in stays throttled (per process) instead of not at all.
+        "default": {
+            "BACKEND": "workflow_project.resilient_cache.ResilientCache",
+            "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "local"},
+        },
+        # Sessions: while Redis is unreachable they are read from the database
+        # only, never from a per-process copy that a sign-out elsewhere misses.
+        "sessions": {
+            "BACKEND": "workflow_project.resilient_cache.ResilientCache",
+            "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "none", "FORGET_UNWRITTEN": True},
+        },
+        "local": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        },
+        "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
     # Sessions read from Redis, written through to the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     # A per-process cache must not hold sessions: a logout in one worker
     # would leave the session alive in the others' caches.
@@ -267,5 +308,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "dashboard_app": {"handlers": ["console"], "level": "INFO"},
+        # Redis outages and recoveries (workflow_project.resilient_cache), once per interval.
+        "workflow_project": {"handlers": ["console"], "level": "INFO"},
     },
 }
