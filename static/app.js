@@ -42,6 +42,7 @@
       self.meta[element.getAttribute("data-meta")] = element;
     });
     this.timer = null;
+    this.retryAfter = 0; // seconds, from a 503's Retry-After: try again sooner than usual
     this.inFlight = null;
     this.lastComputedAt = this.meta.computed_at.getAttribute("datetime");
     this.showMeta({
@@ -70,7 +71,7 @@
     if (!document.hidden) {
       this.timer = setTimeout(function () {
         self.load(true);
-      }, this.seconds * 1000);
+      }, (this.retryAfter || this.seconds) * 1000);
     }
   };
 
@@ -90,6 +91,11 @@
       signal: controller.signal,
     })
       .then(function (response) {
+        var retryAfter = Number(response.headers.get("Retry-After"));
+        self.retryAfter = response.status === 503 && retryAfter > 0 ? Math.min(retryAfter, self.seconds) : 0;
+        if (response.status === 503) {
+          throw new Error(self.text.unavailable);
+        }
         if (!response.ok) {
           throw new Error(response.status === 401 || response.status === 403
             ? self.text.signed_out

@@ -9,6 +9,9 @@ from scripts_app.api import ExecutionViewSet, ScriptViewSet
 from workflow_project.api_views import ThrottledObtainAuthToken
 from workflow_project.auth_views import ThrottledLoginView, throttled_admin_login
 
+# A database that cannot be reached answers 503 with Retry-After (pages and API), not 500.
+handler500 = "workflow_project.unavailable.server_error"
+
 router = DefaultRouter()
 router.register("scripts", ScriptViewSet)
 router.register("executions", ExecutionViewSet)
