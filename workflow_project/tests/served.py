@@ -13,6 +13,7 @@ probe then got its answer from someone else's server.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -117,3 +118,51 @@ def _wait_until_ready(process: subprocess.Popen, log_path: Path, workers: int) -
             return base
         time.sleep(0.1)
     raise ServeFailed(f"make serve was not ready within {START_SECONDS} s:\n{log_path.read_text()}")
+
+
+class SiteClient:
+    """A client of a served site that keeps its cookies, as a browser does (redirects are not followed)."""
+
+    def __init__(self, base: str, **headers: str) -> None:
+        import http.cookiejar
+
+        self.base, self.headers = base, headers
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect
+        )
+
+    def get(self, path: str, **headers: str) -> tuple[int, dict[str, str], str]:
+        return self._send(urllib.request.Request(self.base + path, headers={**self.headers, **headers}))
+
+    def post(self, path: str, form: dict[str, str], **headers: str) -> tuple[int, dict[str, str], str]:
+        import urllib.parse
+
+        token = next((cookie.value for cookie in self.cookies if cookie.name == "csrftoken"), "")
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **form}).encode()
+        return self._send(
+            urllib.request.Request(self.base + path, data=data, headers={**self.headers, **headers})
+        )
+
+    def post_json(self, path: str, data: dict) -> tuple[int, dict[str, str], str]:
+        headers = {**self.headers, "Content-Type": "application/json"}
+        return self._send(
+            urllib.request.Request(self.base + path, data=json.dumps(data).encode(), headers=headers)
+        )
+
+    def sign_in(self, username: str, password: str) -> None:
+        self.get("/accounts/login/")  # the CSRF cookie
+        status, headers, body = self.post("/accounts/login/", {"username": username, "password": password})
+        assert status == 302, (status, body[:500])
+
+    def _send(self, request: urllib.request.Request) -> tuple[int, dict[str, str], str]:
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
