@@ -19,6 +19,7 @@ import re
 import secrets
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -118,6 +119,28 @@ def _wait_until_ready(process: subprocess.Popen, log_path: Path, workers: int) -
             return base
         time.sleep(0.1)
     raise ServeFailed(f"make serve was not ready within {START_SECONDS} s:\n{log_path.read_text()}")
+
+
+def manage_shell(database_url: str, code: str) -> str:
+    """Run `code` in `manage.py shell` against `database_url`; the last line it printed."""
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "workflow_project.settings"}
+    env.pop("REDIS_URL", None)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]  # after "N objects imported automatically"
+
+
+def create_admin(database_url: str, password: str) -> str:
+    """A superuser "admin" with `password` in a migrated database; its API token."""
+    return manage_shell(
+        database_url,
+        "from django.contrib.auth.models import User; from rest_framework.authtoken.models import Token; "
+        f"user = User.objects.create_superuser('admin', password={password!r}); "
+        "print(Token.objects.create(user=user).key)",
+    )
 
 
 class SiteClient:

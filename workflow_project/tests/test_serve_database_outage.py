@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from workflow_project.tests.served import SiteClient, serve_environment, served
-from workflow_project.tests.served_postgres import create_admin, scratch_database
+from workflow_project.tests.served import SiteClient, create_admin, serve_environment, served
+from workflow_project.tests.served_postgres import scratch_database
 from workflow_project.tests.tcp_proxy import TcpProxy
 
 PASSWORD = "a-long-test-password-1"
