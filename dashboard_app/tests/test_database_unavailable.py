@@ -124,6 +124,7 @@ def test_a_page_that_needs_the_database_answers_the_sites_503_page(server, path)
     assert status == 503
     assert headers["Retry-After"] == "5"
     assert headers["Content-Type"].startswith("text/html")
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "data-unavailable" in body
     assert "<h1>Temporarily unavailable</h1>" in body and 'class="brand">Workflow dashboard' in body
     assert "Traceback" not in body and "OperationalError" not in body
