@@ -40,7 +40,9 @@ class ServeFailed(RuntimeError):
 
 
 def serve_environment(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in {"DEBUG", "DATABASE_URL"}}
+    # Not DJANGO_ALLOW_ASYNC_UNSAFE either: the browser tests set it for their own process.
+    ignored = {"DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {name: value for name, value in os.environ.items() if name not in ignored}
     env |= {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
