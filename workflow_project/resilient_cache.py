@@ -57,8 +57,8 @@ class _LogOutages(pybreaker.CircuitBreakerListener):
     def state_change(self, cb: pybreaker.CircuitBreaker, old_state, new_state) -> None:
         if new_state.name == pybreaker.STATE_OPEN:
             logger.warning(
-                "Redis at %s is unreachable (%r): the cache falls back for %g s, then tries again",
-                self.where, self.last_error, self.retry_seconds,
+                "Redis at %s is unreachable (%s: %s): the cache falls back for %g s, then tries again",
+                self.where, type(self.last_error).__name__, self.last_error, self.retry_seconds,
             )  # fmt: skip
         elif new_state.name == pybreaker.STATE_CLOSED and old_state is not None:
             logger.warning("Redis at %s answers again: the cache uses it", self.where)

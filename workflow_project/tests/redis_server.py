@@ -13,14 +13,14 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
 REDIS_SERVER = shutil.which("redis-server")
 START_SECONDS = 30
 
 
 def require_redis_server() -> str:
     if not REDIS_SERVER:
+        import pytest  # imported here: make bench uses this module without the test tools
+
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     return REDIS_SERVER
 

@@ -40,9 +40,14 @@ class ServeFailed(RuntimeError):
 
 
 def serve_environment(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    # Not DJANGO_ALLOW_ASYNC_UNSAFE either: the browser tests set it for their own process.
-    ignored = {"DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {name: value for name, value in os.environ.items() if name not in ignored}
+    # The site's own settings module, not the caller's (make bench runs with
+    # bench.settings); not DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests set.
+    ignored = {"DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ignored and not name.startswith("BENCH_")
+    }
     env |= {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
