@@ -40,11 +40,14 @@ logger = logging.getLogger(__name__)
 
 # What an unreachable, restarting or overloaded Redis raises through django-redis.
 REDIS_DOWN = (redis.exceptions.RedisError, OSError)
-# Past this many unwritten keys the oldest are no longer tracked (and a warning says so).
+# Past this many unwritten keys, more are not tracked (and a warning says so).
 MAX_UNWRITTEN = 10_000
 
 _breakers: dict[tuple[str, str, float], pybreaker.CircuitBreaker] = {}
 _breakers_lock = threading.Lock()
+# Per process, not per cache object: Django makes one cache object per thread.
+_unwritten: dict[str, set[str]] = {}
+_unwritten_lock = threading.Lock()
 
 
 class _LogOutages(pybreaker.CircuitBreakerListener):
@@ -93,14 +96,12 @@ class ResilientCache(BaseCache):
         self._primary_alias = options["PRIMARY"]
         self._fallback_alias = options["FALLBACK"]
         self._forget_unwritten = bool(options.get("FORGET_UNWRITTEN", False))
-        self._unwritten: set[str] = set()
-        self._lock = threading.Lock()
 
     def _call(self, method: str, *args: Any, written: tuple[str, ...] = (), **kwargs: Any) -> Any:
         breaker = breaker_for(self._primary_alias)
         primary = caches[self._primary_alias]
         try:
-            if self._unwritten:
+            if _unwritten.get(self._primary_alias):
                 breaker.call(self._forget, primary)
             return breaker.call(getattr(primary, method), *args, **kwargs)
         except (pybreaker.CircuitBreakerError, *REDIS_DOWN):
@@ -110,22 +111,23 @@ class ResilientCache(BaseCache):
     def _remember_unwritten(self, keys: tuple[str, ...]) -> None:
         if not (self._forget_unwritten and keys):
             return
-        with self._lock:
-            if len(self._unwritten) + len(keys) > MAX_UNWRITTEN:
+        with _unwritten_lock:
+            unwritten = _unwritten.setdefault(self._primary_alias, set())
+            if len(unwritten) + len(keys) > MAX_UNWRITTEN:
                 logger.warning(
-                    "More than %d keys could not be written to Redis; not all are tracked", MAX_UNWRITTEN
+                    "Over %d keys could not be written to Redis; not all are tracked", MAX_UNWRITTEN
                 )
                 return
-            self._unwritten.update(keys)
+            unwritten.update(keys)
 
     def _forget(self, primary: BaseCache) -> None:
-        with self._lock:
-            keys, self._unwritten = list(self._unwritten), set()
+        with _unwritten_lock:
+            keys = list(_unwritten.pop(self._primary_alias, ()))
         try:
             primary.delete_many(keys)
         except REDIS_DOWN:
-            with self._lock:
-                self._unwritten.update(keys)
+            with _unwritten_lock:
+                _unwritten.setdefault(self._primary_alias, set()).update(keys)
             raise
 
     def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
