@@ -19,7 +19,28 @@ def _check(value: float | None, passes: Callable[[float], bool]) -> bool | None:
     return None if value is None else passes(value)
 
 
-def render(context: dict, main: dict, writers: dict, operators: dict) -> str:
+def _outages_row(outages: dict) -> str:
+    """Row 10 (bench/outages.py): correctness through the outages is the verdict; latency is shown."""
+    measure = "outages: dashboards and runners over HTTP through a Redis and a database outage"
+    target = "0 other answers, 0 lost, exact"
+    if "skipped" in outages:
+        return _row("10", measure, f"skipped: {outages['skipped']}", None, target, None)
+    plan, quiet, outage = outages["plan"], outages["p99_quiet_ms"], outages["p99_outage_ms"]
+    other = sum(outages["unexpected"].values())
+    detail = (
+        f"{plan['readers']} readers, {plan['runners']} runners, {plan['seconds']:.0f} s, 4 workers: "
+        f"{outages['reads_per_s']:,.0f} reads/s, {outages['writes_per_s']:,.0f} writes/s; "
+        f"p99 read {outages['p99_read_ms']:,.0f} ms ({outage:,.0f} in outages, {quiet:,.0f} quiet; "
+        f"ratio outages ÷ quiet); answers other than 200/201/304/503: {other}; "
+        f"lost writes {outages['lost']} of {outages['acknowledged']:,}; "
+        f"counters {'exact' if outages['exact'] else 'NOT exact'}"
+    )
+    ratio = outage / quiet if quiet and outage else None
+    held = other == 0 and outages["lost"] == 0 and outages["exact"]
+    return _row("10", measure, detail, ratio, target, held)
+
+
+def render(context: dict, main: dict, writers: dict, operators: dict, outages: dict | None = None) -> str:
     rows, reads, machine = main["rows"], main["reads"], context["machine"]
     rps = reads["rps"]
     scaling, flat, overhead, cascade = main["scaling"], main["flat"], main["overhead"], main["cascade"]
@@ -121,6 +142,8 @@ def render(context: dict, main: dict, writers: dict, operators: dict) -> str:
         ),
         *_operator_rows(operators),
     ]
+    if outages is not None:
+        lines.append(_outages_row(outages))
     return "\n".join(lines)
 
 

@@ -60,6 +60,7 @@ def script_text() -> dict[str, str]:
             " and may be out of date."
         ),
         "http_error": _("the server answered with status %(status)s"),
+        "unavailable": _("the database is unavailable for the moment; trying again in a few seconds"),
         "network_error": _("the server could not be reached"),
         "bad_answer": _("the server's answer could not be read"),
         "signed_out": _("you are signed out; log in again"),

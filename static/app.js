@@ -54,6 +54,7 @@
     });
     this.timer = null;
     this.dueAt = 0;
+    this.retryAfter = 0; // seconds, from a 503's Retry-After: try again sooner than usual
     this.inFlight = null;
     this.lastComputedAt = this.meta.computed_at.getAttribute("datetime");
     this.showMeta({
@@ -94,7 +95,7 @@
     clearTimeout(this.timer);
     this.dueAt = 0;
     if (!document.hidden) {
-      var seconds = Date.now() < this.activeUntil ? this.activeSeconds : this.seconds;
+      var seconds = this.retryAfter || (Date.now() < this.activeUntil ? this.activeSeconds : this.seconds);
       this.dueAt = Date.now() + seconds * 1000;
       this.timer = setTimeout(function () {
         self.load(true);
@@ -123,8 +124,13 @@
       signal: controller.signal,
     })
       .then(function (response) {
+        var retryAfter = Number(response.headers.get("Retry-After"));
+        self.retryAfter = response.status === 503 && retryAfter > 0 ? Math.min(retryAfter, self.seconds) : 0;
         if (response.status === 304) {
           return null;
+        }
+        if (response.status === 503) {
+          throw new Error(self.text.unavailable);
         }
         if (!response.ok) {
           throw new Error(response.status === 401 || response.status === 403

@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from workflow_project.unavailable import API_MESSAGE, RETRY_AFTER_SECONDS
+
 logger = logging.getLogger(__name__)
 
 
@@ -29,9 +31,9 @@ def database_error_response(exc: DatabaseError) -> Response:
         return Response({"detail": "A value is out of the range the database accepts."}, status=400)
     logger.exception("Database unavailable")
     return Response(
-        {"detail": "The database is unavailable; try again shortly."},
+        {"detail": API_MESSAGE},
         status=status.HTTP_503_SERVICE_UNAVAILABLE,
-        headers={"Retry-After": "5"},
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
 

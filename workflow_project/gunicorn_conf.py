@@ -15,3 +15,9 @@ errorlog = "-"
 # gunicorn's runtime control socket sits at one path per user: two servers on
 # one host (a test beside a running site) would fight over it.
 control_socket_disable = True
+
+
+def post_worker_init(worker) -> None:
+    # "Booting worker" is logged before the worker imports the site; this line
+    # says it can answer, so a start-up script or test can wait for every worker.
+    worker.log.info("Worker ready (pid: %s)", worker.pid)

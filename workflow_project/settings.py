@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import tzlocal
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,11 @@ def envbool(name: str, default: bool) -> bool:
 def envint(name: str, default: int) -> int:
     value = os.environ.get(name)
     return default if value is None or value == "" else int(value)
+
+
+def envfloat(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else float(value)
 
 
 def envlist(name: str, default: list[str]) -> list[str]:
@@ -69,6 +75,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "scripts_app",
     # Before django_crontab, so that our `crontab` command (which refuses to
     # run without a crontab binary) overrides the library's silent one.
@@ -78,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Serves STATIC_ROOT (compressed, with caching headers) under gunicorn.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,6 +137,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server (a dropped route, a firewall) answers nothing: give
+    # up after this many seconds and answer 503, rather than hold the worker
+    # until gunicorn kills it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 5)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     # A file, not :memory:, so that tests can use WAL and several processes.
@@ -181,22 +197,77 @@ if envbool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
+# Content-Security-Policy (django-csp): scripts, styles, fonts and API calls
+# from our own origin only; no inline script or style, no eval, no plugins,
+# no framing. Inline SVG is markup, not style: the dashboard chart needs
+# nothing more. data: images are the pages' empty favicon and Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # Django's cache (DRF throttling, sessions). With REDIS_URL every worker and
 # host shares one cache; without it each process has its own in memory, so
 # throttle limits count per process and sessions stay in the database only.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds a Redis connect or command may take before the cache gives up on it,
+# and seconds the cache then leaves Redis alone before trying it again.
+REDIS_TIMEOUT = envfloat("REDIS_TIMEOUT", 0.5)
+REDIS_RETRY_SECONDS = envfloat("REDIS_RETRY_SECONDS", 5)
 if REDIS_URL:
+    from redis.backoff import NoBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.retry import Retry
+
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # django-redis, failing fast: a call answers within REDIS_TIMEOUT or
+        # raises. The aliases below decide what happens then
+        # (workflow_project/resilient_cache.py).
+        "redis": {
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "workflow",
-            # Fail fast rather than hang a request when Redis is unreachable.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+                # One immediate reconnect: a pooled connection that a restarted
+                # Redis closed is not an outage.
+                "CONNECTION_POOL_KWARGS": {
+                    "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
+                },
+            },
+        },
+        # Throttles: while Redis is unreachable they count in each process, so
+        # sign-in stays throttled (per process) instead of not at all.
+        "default": {
+            "BACKEND": "workflow_project.resilient_cache.ResilientCache",
+            "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "local"},
+        },
+        # Sessions: while Redis is unreachable they are read from the database
+        # only, never from a per-process copy that a sign-out elsewhere misses.
+        "sessions": {
+            "BACKEND": "workflow_project.resilient_cache.ResilientCache",
+            "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "none", "FORGET_UNWRITTEN": True},
+        },
+        "local": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        },
+        "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
     # Sessions read from Redis, written through to the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     # A per-process cache must not hold sessions: a logout in one worker
     # would leave the session alive in the others' caches.
@@ -284,5 +355,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "dashboard_app": {"handlers": ["console"], "level": "INFO"},
+        # Redis outages and recoveries (workflow_project.resilient_cache), once per interval.
+        "workflow_project": {"handlers": ["console"], "level": "INFO"},
     },
 }

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from dashboard_app.api import DashboardStatsView
@@ -11,6 +11,9 @@ from dashboard_app.script_api import ScriptHealthViewSet
 from scripts_app.api import ExecutionViewSet
 from workflow_project.api_views import ThrottledObtainAuthToken
 from workflow_project.auth_views import ThrottledLoginView, throttled_admin_login
+
+# A database that cannot be reached answers 503 with Retry-After (pages and API), not 500.
+handler500 = "workflow_project.unavailable.server_error"
 
 router = DefaultRouter()
 # The scripts with their health (from the dashboard's rollup); scripts_app's own viewset is plain CRUD.
@@ -29,7 +32,13 @@ urlpatterns = [
     # Prometheus scrapes /metrics, without a trailing slash, by default.
     path("metrics", metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file (/api/docs/?script),
+    # and our template drops the page's inline <style>: both would break the CSP.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api_docs/swagger_ui.html"),
+        name="api-docs",
+    ),
     path("api/auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     path("api/", include(router.urls)),
     # Only sign-out: password reset by e-mail is not offered (no mail is set up).

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from dashboard_app import stats
 
+# Chromium reports each Content-Security-Policy violation in the console, e.g.
+# "Refused to apply inline style because it violates the following Content
+# Security Policy directive: ...".
+CSP_VIOLATION = "Content Security Policy"
+
+
+def watch_csp_violations(page, violations: list[str]) -> None:
+    """Collect into `violations` every CSP violation `page` reports (blocked or report-only)."""
+    page.on("console", lambda message: CSP_VIOLATION in message.text and violations.append(message.text))
+
 
 def counters_shown(page) -> dict[str, int]:
     return {key: int(page.locator(f'[data-stat="{key}"]').inner_text()) for key in stats.KEYS}

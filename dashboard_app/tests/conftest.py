@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from dashboard_app.tests.browser_helpers import watch_csp_violations
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -68,11 +70,19 @@ def console_errors():
 
 
 @pytest.fixture
-def page(browser_context, console_errors):
+def csp_violations():
+    """Content-Security-Policy violations of the pages a test opens: any fails the test."""
+    return []
+
+
+@pytest.fixture
+def page(browser_context, console_errors, csp_violations):
     page = browser_context.new_page()
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
     page.on("pageerror", lambda error: console_errors.append(str(error)))
-    return page
+    watch_csp_violations(page, csp_violations)
+    yield page
+    assert csp_violations == [], "the page broke its Content-Security-Policy"
 
 
 @pytest.fixture

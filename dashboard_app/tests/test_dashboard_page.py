@@ -81,7 +81,8 @@ def test_the_history_chart_covers_14_days_ending_today(operator_client, make_exe
         make_execution(status="success")
         make_execution(status="running")
         html = operator_client.get("/").content.decode()
-    days = re.findall(r'data-day="([\d-]+)" data-total="(\d+)" data-running="(\d+)" data-success="(\d+)"', html)
+    shown = r'data-day="([\d-]+)" data-total="(\d+)" data-running="(\d+)" data-success="(\d+)"'
+    days = re.findall(shown, html)
     assert len(days) == 14
     assert days[0] == ("2026-11-13", "0", "0", "0")
     assert days[-1] == ("2026-11-26", "2", "1", "1")

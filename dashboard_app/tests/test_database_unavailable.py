@@ -1,15 +1,17 @@
-"""With the database really unreachable, the API answers 503, never a 500 page with a traceback.
+"""With the database really unreachable, pages and the API answer 503 with Retry-After, never a 500.
 
 A real server process is started with DATABASE_URL pointing at a database
 that cannot be opened (an SQLite file in a missing folder; PostgreSQL on a
 port where nothing listens). Signing in needs the database too (the token
-and the session live in it), so that step must fail cleanly as well.
+and the session live in it), so that step must fail cleanly as well. Pages
+answer the site's own 503 page, in the browser's language.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.error
@@ -106,7 +108,47 @@ def test_anonymous_requests_are_still_refused_without_the_database(server):
     assert json.loads(body)["success"] is False
 
 
-def test_a_page_that_needs_the_database_shows_no_traceback(server):
-    status, _headers, body = fetch(f"{server}/admin/", Cookie="sessionid=abcdefghijklmnopqrstuvwxyz012345")
-    assert status >= 500
+PAGES = [
+    "/",
+    "/scripts/",
+    "/executions/?status=error",
+    "/counters/total_scripts/",
+    "/admin/",
+    "/admin/scripts_app/script/",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_that_needs_the_database_answers_the_sites_503_page(server, path):
+    status, headers, body = fetch(f"{server}{path}", **CREDENTIALS["a session"])
+    assert status == 503
+    assert headers["Retry-After"] == "5"
+    assert headers["Content-Type"].startswith("text/html")
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "data-unavailable" in body
+    assert "<h1>Temporarily unavailable</h1>" in body and 'class="brand">Workflow dashboard' in body
     assert "Traceback" not in body and "OperationalError" not in body
+
+
+def test_the_503_page_speaks_the_browsers_language(server):
+    status, _headers, body = fetch(f"{server}/", **CREDENTIALS["a session"], **{"Accept-Language": "ko"})
+    assert status == 503
+    assert '<html lang="ko">' in body
+    assert "<h1>일시적으로 사용할 수 없습니다</h1>" in body
+
+
+def test_signing_in_without_the_database_answers_503(server):
+    status, headers, form = fetch(f"{server}/accounts/login/")
+    assert status == 200  # the empty form needs no database
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    cookie = headers["Set-Cookie"].split(";")[0]
+    request = urllib.request.Request(
+        f"{server}/accounts/login/",
+        data=f"csrfmiddlewaretoken={token}&username=alice&password=pw-alice".encode(),
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(request, timeout=30)
+    assert answer.value.code == 503
+    assert answer.value.headers["Retry-After"] == "5"
+    assert "data-unavailable" in answer.value.read().decode()

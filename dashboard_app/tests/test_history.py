@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+import pytest
 import time_machine
 
 from conftest import at
@@ -39,19 +40,29 @@ def test_it_takes_one_query_whatever_the_number_of_days(db, seoul, django_assert
         runs_per_day(days=14, today=date(2026, 11, 26))
 
 
-def test_the_tallest_bar_reaches_a_round_top_and_zero_bars_are_flat():
+def test_a_column_stacks_every_status_and_is_as_tall_as_the_days_runs():
     history = [
-        DayRuns(date(2026, 11, day), running=0, success=success, error=error, cancelled=0)
-        for day, success, error in [(25, 7, 0), (26, 0, 3)]
+        DayRuns(date(2026, 11, 25), running=1, success=5, error=2, cancelled=1),
+        DayRuns(date(2026, 11, 26), running=0, success=0, error=3, cancelled=0),
     ]
     chart = bar_chart(history)
     assert chart.top_value == 10
     first, second = chart.columns
-    assert second.success.height == 0 and first.error.height == 0
-    assert first.success.y + first.success.height == chart.baseline
-    assert first.success.height == round(7 / 10 * (chart.baseline - chart.top_y), 2)
+    assert [segment.status for segment in first.segments] == ["success", "error", "cancelled", "running"]
+    assert [segment.status for segment in second.segments] == ["error"]  # a zero draws nothing
+    unit = (chart.baseline - chart.top_y) / chart.top_value
+    assert sum(segment.height for segment in first.segments) == pytest.approx(9 * unit, abs=0.05)
+    assert first.segments[0].y + first.segments[0].height == pytest.approx(chart.baseline, abs=0.01)
+    for lower, upper in zip(first.segments, first.segments[1:], strict=False):
+        assert upper.y + upper.height == pytest.approx(lower.y, abs=0.01)  # stacked, no gaps
 
 
 def test_an_empty_history_still_has_a_scale():
     chart = bar_chart([DayRuns(date(2026, 11, 26), running=0, success=0, error=0, cancelled=0)])
-    assert chart.top_value == 2 and chart.columns[0].success.height == 0
+    assert chart.top_value == 2 and chart.columns[0].segments == []
+
+
+def test_a_month_labels_every_few_days_and_always_today():
+    days = [DayRuns(date(2026, 11, 1) + timedelta(days=n), 0, 0, 0, 0) for n in range(30)]
+    labelled = [column.runs.day.day for column in bar_chart(days).columns if column.labelled]
+    assert labelled[-1] == 30 and len(labelled) <= 15
