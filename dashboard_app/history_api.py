@@ -56,6 +56,7 @@ HISTORY_RESPONSE = inline_serializer(
 
 
 class DashboardHistoryView(EnvelopeView):
+    """Runs per status on each of the last `days` local days, oldest first, ending today."""
     @extend_schema(
         parameters=[
             OpenApiParameter("days", int, description=f"Local days to show, ending today: 1 to {MAX_DAYS}."),
@@ -64,7 +65,9 @@ class DashboardHistoryView(EnvelopeView):
         responses={200: HISTORY_RESPONSE, 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE},
     )
     def get(self, request: Request) -> Response:
-        query = HistoryQuery(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF reads an empty ?days= in a QueryDict as
+        # "not given" (a form's blank field), where here it is a bad value.
+        query = HistoryQuery(data=dict(request.query_params.items()))
         query.is_valid(raise_exception=True)
         days, script = query.validated_data["days"], query.validated_data.get("script")
         today = local_today()

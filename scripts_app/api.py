@@ -30,7 +30,7 @@ class ScriptViewSet(viewsets.ModelViewSet):
     filterset_fields = ["active"]
     lookup_value_regex = ID_PATTERN
 
-    @extend_schema(request=None, responses=ScriptSerializer)
+    @extend_schema(request=None)  # answers with the viewset's serializer
     @action(
         detail=True,
         methods=["post"],
