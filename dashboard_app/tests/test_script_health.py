@@ -7,6 +7,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from conftest import NOON_IN_SEOUL as NOON
 from conftest import at
@@ -19,10 +21,12 @@ SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def expected_health(script: Script) -> dict:
-    """The plain definitions, from the rows, without the rollup."""
-    today = NOON.astimezone(SEOUL).date()
+    """The plain definitions, from the rows, without the rollup: today is the local date
+    in TIME_ZONE now (frozen or not)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    today = timezone.now().astimezone(zone).date()
     runs = list(ScriptExecution.objects.filter(script=script).order_by("-started_at", "-id"))
-    on = lambda run: run.started_at.astimezone(SEOUL).date()  # noqa: E731
+    on = lambda run: run.started_at.astimezone(zone).date()  # noqa: E731
     week = [run for run in runs if today - timedelta(days=6) <= on(run) <= today]
     ended = [run for run in week if run.status != Status.RUNNING]
     durations = [run.completed_at - run.started_at for run in week if run.completed_at]
