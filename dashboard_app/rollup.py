@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import nullcontext
-from datetime import date, datetime, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.db import connections, transaction
@@ -181,9 +181,3 @@ def _any_runs() -> Q:
     for status in STATUS_COLUMNS:
         condition |= Q(**{f"{status}__gt": 0})
     return condition
-
-
-def window_days(start: datetime, end: datetime, zone: ZoneInfo | None = None) -> tuple[date, date]:
-    """The local days an instant range [start, end) aligned to local midnights covers."""
-    zone = zone or local_zone()
-    return start.astimezone(zone).date(), (end - timedelta(microseconds=1)).astimezone(zone).date()
