@@ -113,7 +113,7 @@ def main(out_path: str) -> None:
     _setup()
     from bench import dataset
     from bench.sizes import from_env
-    from bench.upkeep import restore_derived_data
+    from bench.upkeep import reconnect_upkeep, restore_derived_data
     from dashboard_app import stats
 
     sizes = from_env()
@@ -131,7 +131,10 @@ def main(out_path: str) -> None:
                 run_round(processes=sizes.writer_processes, upkeep=mode == "on", seconds=sizes.writer_seconds)
             )
             if mode == "off":
-                restore_derived_data()  # those writes were never announced
+                # The writers switched upkeep off for themselves (on PostgreSQL the
+                # triggers, for every session): back on, and recount what they wrote.
+                reconnect_upkeep()
+                restore_derived_data()
     # The last round ran with upkeep and a racing reader: no update may be lost.
     drifted = stats.drifted(stats.check_drift())
     cached = stats.get_stats()

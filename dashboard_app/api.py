@@ -83,6 +83,7 @@ class EnvelopeView(APIView):
 
 class DashboardStatsView(EnvelopeView):
     """The four dashboard counters for today's local date, cached or counted live (meta.source)."""
+
     @extend_schema(
         parameters=[
             OpenApiParameter("use_cache", str, enum=["true", "false", "1", "0"]),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,7 @@ class DashboardAppConfig(AppConfig):
     verbose_name = _("Dashboard")
 
     def ready(self) -> None:
-        from dashboard_app import checks, receivers, rollup  # noqa: F401 (checks registers itself)
+        from dashboard_app import checks, receivers, rollup, rollup_triggers  # noqa: F401 (checks registers itself)
         from scripts_app import run_counts
         from scripts_app.models import Script, ScriptExecution
         from scripts_app.signals import rows_changed
@@ -19,6 +20,8 @@ class DashboardAppConfig(AppConfig):
         post_save.connect(receivers.script_saved, sender=Script, dispatch_uid="stats_script_saved")
         post_delete.connect(receivers.script_deleted, sender=Script, dispatch_uid="stats_script_deleted")
         rows_changed.connect(receivers.scripts_changed, sender=Script, dispatch_uid="stats_scripts_changed")
+        if rollup_triggers.moves_rollup(connections[DEFAULT_DB_ALIAS]):
+            return  # PostgreSQL moves the rollup itself, in the writing statement
         pre_save.connect(
             receivers.execution_saving, sender=ScriptExecution, dispatch_uid="rollup_execution_saving"
         )

@@ -21,7 +21,7 @@ from django.db.models import F, FloatField, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.functions import Cast, Coalesce, NullIf
 
 from dashboard_app.models import DailyRuns
-from dashboard_app.rollup import sum_of
+from dashboard_app.rollup import counting_in_time_zone, sum_of
 from scripts_app.dates import day_window
 from scripts_app.models import Script, ScriptExecution, Status
 
@@ -40,6 +40,7 @@ def with_health(scripts: QuerySet[Script], today: date) -> QuerySet[Script]:
     """`scripts` annotated with runs_today, failures_today, succeeded_7d, ended_7d,
     success_rate (None when nothing ended) and recent_0 (the last run's status) to
     recent_9."""
+    counting_in_time_zone()
     on_today = DailyRuns.objects.filter(script=OuterRef("pk"), day=today)
     week = (
         DailyRuns.objects.filter(script=OuterRef("pk"), day__gte=rate_window(today)[0], day__lte=today)

@@ -57,6 +57,7 @@ HISTORY_RESPONSE = inline_serializer(
 
 class DashboardHistoryView(EnvelopeView):
     """Runs per status on each of the last `days` local days, oldest first, ending today."""
+
     @extend_schema(
         parameters=[
             OpenApiParameter("days", int, description=f"Local days to show, ending today: 1 to {MAX_DAYS}."),

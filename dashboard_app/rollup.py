@@ -27,7 +27,7 @@ from contextlib import nullcontext
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
@@ -98,15 +98,26 @@ def _undone_alone_if_it_fails(connection):
 
 
 # ---------------------------------------------------------------- reading
+# Every read makes sure first that the rollup counts days of TIME_ZONE.
+
+
+def counting_in_time_zone(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Rebuild the rollup if it counts the days of another zone than TIME_ZONE (once per
+    process and zone: a set lookup after the first time)."""
+    from dashboard_app.rollup_rebuild import ensure_zone  # which builds on this module
+
+    ensure_zone(using)
 
 
 def day_totals(day: date, using: str) -> tuple[int, int]:
     """(runs started on `day`, distinct scripts with a failed run on `day`)."""
+    counting_in_time_zone(using)
     return rollup_sql.day_totals(day, using)
 
 
 def rows(*, first: date, last: date, script_id: int | None = None) -> QuerySet[DailyRuns]:
     """The rollup rows of the local days first..last, of one script or all."""
+    counting_in_time_zone()
     found = DailyRuns.objects.filter(day__gte=first, day__lte=last)
     return found if script_id is None else found.filter(script_id=script_id)
 
@@ -132,6 +143,7 @@ def count_runs(
 ) -> int:
     """How many runs started on the local days first..last (None: unbounded), of one script
     and one status or all: what counting the executions would answer, read from the rollup."""
+    counting_in_time_zone()
     found = DailyRuns.objects.all()
     if first is not None:
         found = found.filter(day__gte=first)
@@ -157,6 +169,7 @@ def scripts_failed_on(day: date) -> QuerySet[Script]:
     """Scripts with at least one failed run started on `day` (what Script.objects.failed_on
     counts), read from the rollup, each with `failed_runs` that day and its last failure's
     `last_error_message` and `last_error_at`."""
+    counting_in_time_zone()
     failed = DailyRuns.objects.filter(day=day, error__gt=0)
     last_failure = (
         ScriptExecution.objects.failed_on(day).filter(script=OuterRef("pk")).order_by("-started_at", "-id")

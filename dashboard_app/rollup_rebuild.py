@@ -24,12 +24,12 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count
 from django.dispatch import receiver
 from django.utils import timezone
 
-from dashboard_app import rollup_sql
+from dashboard_app import rollup_sql, rollup_triggers
 from dashboard_app.rollup import cell_of
 from dashboard_app.rollup_sql import STATUS_COLUMNS
 from scripts_app.dates import day_start, day_window
@@ -126,6 +126,15 @@ def rebuild(using: str = DEFAULT_DB_ALIAS, models: Models | None = None) -> int:
     """Recount every day from the executions, one day per transaction, and record the
     time zone counted in. Returns the number of days recounted."""
     models = models or Models.live()
+    # The zone first: from now on runs are moved on its days (on PostgreSQL the
+    # triggers are installed again to count them), so a day recounted below
+    # stays true as runs arrive.
+    with locked(using):
+        models.zone._default_manager.using(using).update_or_create(
+            pk=1, defaults={"time_zone": settings.TIME_ZONE, "rebuilt_at": timezone.now()}
+        )
+        if rollup_triggers.moves_rollup(connections[using]):
+            rollup_triggers.install(connections[using], settings.TIME_ZONE)
     recounted, after = 0, None
     for day in _days_with_runs(using, models):
         with locked(using):
@@ -134,9 +143,6 @@ def rebuild(using: str = DEFAULT_DB_ALIAS, models: Models | None = None) -> int:
         recounted, after = recounted + 1, day
     with locked(using):
         _clear_between(after, None, using, models)
-        models.zone._default_manager.using(using).update_or_create(
-            pk=1, defaults={"time_zone": settings.TIME_ZONE, "rebuilt_at": timezone.now()}
-        )
     _zone_checked.add((using, settings.TIME_ZONE))
     return recounted
 

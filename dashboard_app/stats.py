@@ -121,7 +121,7 @@ def get_stats(*, use_cache: bool = True, using: str = DEFAULT_DB_ALIAS) -> Stats
     """The four counters for today: cached where the policy allows, else recomputed."""
     now = timezone.now()
     today = now.astimezone(local_zone()).date()
-    rollup_rebuild.ensure_zone(using)
+    rollup.counting_in_time_zone(using)
     rows = stat_rows.read_rows(KEYS)
     # This connection's own uncommitted writes are not in the cache yet.
     untrusted = set(KEYS)

@@ -6,16 +6,30 @@ from django.db import migrations, models
 
 
 def build_rollup(apps, schema_editor):
-    """Count the existing executions into the rollup, one local day at a time
-    (memory holds one day's counts per script at most)."""
+    """Count the existing executions into the rollup, one local day at a time (memory holds
+    one day's counts per script at most). On PostgreSQL, first hold writers off until this
+    migration commits: the rebuild installs the triggers that move the rollup from then on
+    (dashboard_app/rollup_triggers.py), so no run is missed or counted twice."""
+    from dashboard_app import rollup_triggers
     from dashboard_app.rollup_rebuild import Models, rebuild
 
+    connection = schema_editor.connection
+    if rollup_triggers.moves_rollup(connection):
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE script_executions IN SHARE MODE")
     models_then = Models(
         apps.get_model("scripts_app", "ScriptExecution"),
         apps.get_model("dashboard_app", "DailyRuns"),
         apps.get_model("dashboard_app", "RollupZone"),
     )
-    rebuild(schema_editor.connection.alias, models_then)
+    rebuild(connection.alias, models_then)
+
+
+def remove_triggers(apps, schema_editor):
+    from dashboard_app import rollup_triggers
+
+    if rollup_triggers.moves_rollup(schema_editor.connection):
+        rollup_triggers.remove(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
@@ -62,5 +76,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('day', 'script'), name='daily_runs_day_script')],
             },
         ),
-        migrations.RunPython(build_rollup, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(build_rollup, remove_triggers),
     ]

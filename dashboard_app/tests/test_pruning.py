@@ -48,6 +48,7 @@ def test_each_batch_moves_the_rollup_once_and_marks_no_counter(make_script, make
     statements = [query["sql"].replace('"', "") for query in queries]
     moves = [sql for sql in statements if sql.startswith("INSERT INTO dashboard_daily_runs")]
     marks = [sql for sql in statements if "UPDATE dashboard_stats SET stale = true" in sql]
-    assert (len(moves), len(marks)) == (3, 0)  # five runs deleted in batches of 2, 2 and 1
+    # Five runs deleted in batches of 2, 2 and 1; on PostgreSQL the triggers move it, unseen here.
+    assert (len(moves), len(marks)) == (0 if connection.vendor == "postgresql" else 3, 0)
     assert stored_rollup() == fresh_rollup()
     assert stats.get_stats().values == stats.get_stats(use_cache=False).values

@@ -1,5 +1,6 @@
-"""Writes from outside Django (raw SQL, a restore) are caught: today's by the TTL, every day's by
-refresh_stats; `refresh_stats --check` names what drifted."""
+"""Writes from outside Django (raw SQL, a restore) are caught: on PostgreSQL at once (the rollup's
+triggers see every statement); on SQLite today's by the TTL, every day's by refresh_stats.
+`refresh_stats --check` names what drifted; refresh_stats recounts it all."""
 
 from __future__ import annotations
 
@@ -53,6 +54,27 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
+ON_POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL: rollup triggers")
+ON_SQLITE = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite: no triggers, the TTL catches it"
+)
+
+
+@ON_POSTGRESQL
+def test_a_run_inserted_with_raw_sql_is_counted_at_once_by_the_triggers(registry):
+    raw_insert(registry.pk, Status.ERROR, NOON)
+    raw_insert(registry.pk, Status.SUCCESS, LAST_WEEK)
+    read = stats.get_stats()
+    assert (read.values, read.source) == (fresh_counts(), "cache")
+    assert stored_rollup() == fresh_rollup()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE script_executions SET started_at = started_at - interval '3 days'")
+        cursor.execute("DELETE FROM script_executions WHERE status = %s", [Status.SUCCESS])
+    assert stored_rollup() == fresh_rollup()
+    assert stats.get_stats().values == fresh_counts()
+
+
+@ON_SQLITE
 def test_a_run_inserted_with_raw_sql_today_is_counted_once_the_ttl_runs_out(registry, clock):
     raw_insert(registry.pk, Status.ERROR, NOON)
     assert stats.get_stats().values["today_executions"] == 1  # the cache does not see it yet
@@ -63,6 +85,7 @@ def test_a_run_inserted_with_raw_sql_today_is_counted_once_the_ttl_runs_out(regi
     assert stats.get_stats().source == "cache"
 
 
+@ON_SQLITE
 def test_use_cache_false_counts_a_raw_write_at_once(registry):
     raw_insert(registry.pk, Status.SUCCESS, NOON)
     assert stats.get_stats(use_cache=False).values["today_executions"] == 2
@@ -70,7 +93,7 @@ def test_use_cache_false_counts_a_raw_write_at_once(registry):
 
 
 def test_check_names_the_rollup_rows_a_raw_write_left_wrong_and_changes_nothing(registry):
-    raw_insert(registry.pk, Status.CANCELLED, LAST_WEEK)
+    DailyRuns.objects.filter(day=LAST_WEEK.date()).update(cancelled=1)  # as a raw write would on SQLite
     before = stored_rollup()
     with pytest.raises(CommandError, match=r"rollup \(1 rows on 1 days: 2026-11-19\)") as raised:
         run("--check")
@@ -86,7 +109,7 @@ def test_refresh_stats_recounts_every_day_after_raw_writes(registry):
     raw_insert(registry.pk, Status.CANCELLED, LAST_WEEK - timedelta(days=30))
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM script_executions WHERE status = %s", [Status.SUCCESS])
-        cursor.execute("UPDATE dashboard_daily_runs SET error = error + 5")
+        cursor.execute("UPDATE dashboard_daily_runs SET error = error + 5")  # any derived row edited by hand
     run()
     assert stored_rollup() == fresh_rollup()
     assert stats.get_stats().values == fresh_counts()
