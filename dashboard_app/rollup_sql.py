@@ -41,7 +41,7 @@ def day_totals(day: date, using: str) -> tuple[int, int]:
     """(runs started on `day`, scripts with a failed run on `day`): one indexed read."""
     connection = connections[using]
     with connection.cursor() as cursor:
-        cursor.execute(_DAY_TOTALS_SQL, [connection.ops.adapt_datefield_value(day)])
+        cursor.execute(_DAY_TOTALS_SQL, [connection.ops.adapt_datefield_value(day)] * 2)
         runs, failed_scripts = cursor.fetchone()
     return int(runs), int(failed_scripts)
 
@@ -62,10 +62,10 @@ def lock(using: str) -> None:
             cursor.execute(f"LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE")
 
 
-_DAY_TOTALS_SQL = (
-    f"SELECT COALESCE(SUM({' + '.join(STATUS_COLUMNS)}), 0), "
-    f"COALESCE(SUM(CASE WHEN error > 0 THEN 1 ELSE 0 END), 0) FROM {TABLE} WHERE day = %s"
-)
+# A day's totals as two scalar subqueries, each taking the day as its parameter.
+DAY_RUNS_SQL = f"(SELECT COALESCE(SUM({' + '.join(STATUS_COLUMNS)}), 0) FROM {TABLE} WHERE day = %s)"
+DAY_FAILED_SCRIPTS_SQL = f"(SELECT COUNT(*) FROM {TABLE} WHERE day = %s AND error > 0)"
+_DAY_TOTALS_SQL = f"SELECT {DAY_RUNS_SQL}, {DAY_FAILED_SCRIPTS_SQL}"
 
 
 @lru_cache(maxsize=64)

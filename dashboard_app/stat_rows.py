@@ -11,10 +11,12 @@ calls these; the policy stays there.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from functools import lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
 
+from dashboard_app import rollup_sql
 from dashboard_app.models import DashboardStat
 
 # The value of a row that a recompute has claimed: negative, so never served,
@@ -26,9 +28,24 @@ _COLUMNS = [field.name for field in DashboardStat._meta.concrete_fields]
 
 def read_rows(keys: Iterable[str]) -> dict[str, DashboardStat]:
     """The rows of `keys` that exist, as model instances (one SELECT)."""
+    rows, _ = _select(keys)
+    return rows
+
+
+def read_rows_and_day_totals(
+    keys: Iterable[str], day: date
+) -> tuple[dict[str, DashboardStat], tuple[int, int]]:
+    """read_rows() and rollup_sql.day_totals(day) in one statement: the cached read's only one."""
+    rows, totals = _select(keys, day=day)
+    if totals is None:  # no row came back to carry them
+        totals = rollup_sql.day_totals(day, router.db_for_read(DashboardStat))
+    return rows, totals
+
+
+def _select(keys: Iterable[str], *, day: date | None = None):
     keys = sorted(keys)
     if not keys:
-        return {}
+        return {}, None
     connection = connections[router.db_for_read(DashboardStat)]
     quote = connection.ops.quote_name
     meta = DashboardStat._meta
@@ -36,15 +53,24 @@ def read_rows(keys: Iterable[str]) -> dict[str, DashboardStat]:
     # What the ORM's compiler would apply: e.g. SQLite returns datetimes as text.
     columns = [field.get_col(meta.db_table) for field in fields]
     converters = [[*connection.ops.get_db_converters(c), *c.get_db_converters(connection)] for c in columns]
+    selected = ", ".join(quote(field.column) for field in fields)
+    params: list = []
+    if day is not None:
+        # The day's totals as two more columns (the database computes them once).
+        selected += f", {rollup_sql.DAY_RUNS_SQL}, {rollup_sql.DAY_FAILED_SCRIPTS_SQL}"
+        params += [connection.ops.adapt_datefield_value(day)] * 2
     sql = (
-        f"SELECT {', '.join(quote(field.column) for field in fields)} FROM {quote(meta.db_table)} "
+        f"SELECT {selected} FROM {quote(meta.db_table)} "
         f"WHERE {quote(meta.get_field('stat_key').column)} IN ({', '.join(['%s'] * len(keys))})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, keys)
+        cursor.execute(sql, params + keys)
         fetched = cursor.fetchall()
-    rows = {}
+    rows, totals = {}, None
     for values in fetched:
+        if day is not None:
+            *values, runs, failed_scripts = values
+            totals = (int(runs), int(failed_scripts))
         converted = []
         for value, column, column_converters in zip(values, columns, converters, strict=True):
             for convert in column_converters:
@@ -52,7 +78,7 @@ def read_rows(keys: Iterable[str]) -> dict[str, DashboardStat]:
             converted.append(value)
         row = DashboardStat.from_db(connection.alias, _COLUMNS, converted)
         rows[row.stat_key] = row
-    return rows
+    return rows, totals
 
 
 def mark_stale(keys: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> int:

@@ -122,7 +122,7 @@ def get_stats(*, use_cache: bool = True, using: str = DEFAULT_DB_ALIAS) -> Stats
     now = timezone.now()
     today = now.astimezone(local_zone()).date()
     rollup.counting_in_time_zone(using)
-    rows = stat_rows.read_rows(KEYS)
+    rows, day_totals = stat_rows.read_rows_and_day_totals(KEYS, today)
     # This connection's own uncommitted writes are not in the cache yet.
     untrusted = set(KEYS)
     if use_cache:
@@ -139,7 +139,7 @@ def get_stats(*, use_cache: bool = True, using: str = DEFAULT_DB_ALIAS) -> Stats
             stale, rows, count=lambda key: COUNTERS[key].count(today), day=today, now=now, using=using
         )
     if all(servable(key) for key in DAILY_KEYS):
-        values |= _served_daily(rows, today, using)
+        values |= _served_daily(rows, day_totals)
         computed += [rows[key].updated_at for key in DAILY_KEYS]
         recounted_today = False
     else:
@@ -181,7 +181,7 @@ def _reconcile_today(today: date, using: str, *, force: bool) -> tuple[dict[str,
                 key in markers and is_servable(markers[key], today=today, now=now) for key in DAILY_KEYS
             ):
                 reconciled_at = min(markers[key].updated_at for key in DAILY_KEYS)
-                return _served_daily(markers, today, using), reconciled_at, False
+                return _served_daily(markers, rollup.day_totals(today, using)), reconciled_at, False
             values = daily_values(*day_totals(rollup_rebuild.reconcile_day(today, using)))
             _store_markers(values, today, now, using)
             settle(using, DAILY_KEYS, mark_stale_after_write)
@@ -193,10 +193,10 @@ def _reconcile_today(today: date, using: str, *, force: bool) -> tuple[dict[str,
     return values, now, True
 
 
-def _served_daily(rows: dict[str, DashboardStat], today: date, using: str) -> dict[str, int]:
+def _served_daily(rows: dict[str, DashboardStat], day_totals: tuple[int, int]) -> dict[str, int]:
     """Each day's counter as its row in dashboard_stats holds it, plus what the
-    rollup moved since that value was counted (one indexed read of today's rows)."""
-    now_in_rollup = daily_values(*rollup.day_totals(today, using))
+    rollup moved since that value was counted (day_totals: the rollup's now)."""
+    now_in_rollup = daily_values(*day_totals)
     return {key: rows[key].stat_value + now_in_rollup[key] - rows[key].rollup_total for key in DAILY_KEYS}
 
 
@@ -250,7 +250,7 @@ def check_drift() -> list[Drift]:
 
     cached = {key: row.stat_value for key, row in rows.items()}
     if all(current(key) for key in DAILY_KEYS):
-        cached |= _served_daily(rows, today, DEFAULT_DB_ALIAS)
+        cached |= _served_daily(rows, rollup.day_totals(today, DEFAULT_DB_ALIAS))
     return [
         Drift(key=key, cached=cached.get(key), fresh=COUNTERS[key].count(today), served=current(key))
         for key in KEYS

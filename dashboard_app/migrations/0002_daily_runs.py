@@ -23,6 +23,12 @@ def build_rollup(apps, schema_editor):
         apps.get_model("dashboard_app", "RollupZone"),
     )
     rebuild(connection.alias, models_then)
+    # The day's counters are now served as their value plus what the rollup moved since
+    # it was counted (rollup_total, just added as 0): recount them on the next read.
+    DashboardStat = apps.get_model("dashboard_app", "DashboardStat")
+    DashboardStat.objects.using(connection.alias).filter(
+        stat_key__in=["today_executions", "today_failed_scripts"]
+    ).update(stale=True, version=models.F("version") + 1)
 
 
 def remove_triggers(apps, schema_editor):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -49,3 +50,30 @@ def test_migrating_counts_the_existing_runs_into_the_rollup(executor, settings):
     assert stored_rollup() == fresh_rollup() != {}
     new = executor.loader.project_state(WITH_ROLLUP).apps
     assert new.get_model("dashboard_app", "RollupZone").objects.get().time_zone == "Europe/Berlin"
+
+
+def test_counters_cached_before_the_migration_are_not_served_twice_after_it(executor, settings):
+    """The day's counters are served as their value plus the rollup's moves since: a value
+    cached before the rollup existed must be recounted, not added to the whole rollup."""
+    from dashboard_app import stats
+
+    settings.TIME_ZONE = "Europe/Berlin"
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    Script, ScriptExecution = (
+        old.get_model("scripts_app", "Script"),
+        old.get_model("scripts_app", "ScriptExecution"),
+    )
+    DashboardStat = old.get_model("dashboard_app", "DashboardStat")
+    script = Script.objects.create(name="old")
+    for status in ("success", "error", "success"):
+        ScriptExecution.objects.create(script=script, status=status, started_at=timezone.now())
+    today_in_berlin = timezone.now().astimezone(ZoneInfo("Europe/Berlin")).date()
+    for key, value in (("today_executions", 3), ("today_failed_scripts", 1)):  # as the old cache held them
+        DashboardStat.objects.create(stat_key=key, stat_value=value, day=today_in_berlin)
+
+    executor.loader.build_graph()
+    executor.migrate(WITH_ROLLUP)
+
+    read = stats.get_stats()
+    assert (read.values["today_executions"], read.values["today_failed_scripts"]) == (3, 1)
