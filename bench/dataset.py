@@ -38,11 +38,18 @@ def fresh_database(alias: str = "default") -> None:
     Script.objects.all().delete()
 
 
-def bench_token() -> str:
+def bench_user():
+    """A superuser with staff status: it may use every page, the admin and the API."""
     from django.contrib.auth.models import User
 
-    user, _ = User.objects.get_or_create(username=BENCH_USER, defaults={"is_superuser": True})
-    return Token.objects.get_or_create(user=user)[0].key
+    user, _ = User.objects.update_or_create(
+        username=BENCH_USER, defaults={"is_superuser": True, "is_staff": True}
+    )
+    return user
+
+
+def bench_token() -> str:
+    return Token.objects.get_or_create(user=bench_user())[0].key
 
 
 def seed(*, scripts: int, executions: int, days: int, today: int, rng: random.Random) -> None:
@@ -62,6 +69,18 @@ def last_execution_id() -> int:
 
 def today_count() -> int:
     return ScriptExecution.objects.started_on(local_today()).count()
+
+
+def table_rows() -> dict[str, int]:
+    """What the chosen database holds (bench.routing): scripts, executions, today's, local days."""
+    from dashboard_app.models import DailyRuns
+
+    return {
+        "scripts": Script.objects.count(),
+        "executions": ScriptExecution.objects.count(),
+        "today": today_count(),
+        "days": DailyRuns.objects.values("day").distinct().count(),
+    }
 
 
 def park_today(*, keep: int = 0) -> int:

@@ -9,12 +9,15 @@ from dataclasses import asdict, dataclass
 @dataclass(frozen=True)
 class Sizes:
     quick: bool
+    # The two databases every phase but the writers' and the operators' reads:
+    # the same scripts and days in both, a hundred times the executions in the large one.
     scripts: int
     days: int
-    small_total: int  # executions in the small table of the scaling row
-    scaling_today: int  # rows today in both tables of the scaling row
+    small_total: int
+    small_today: int
     large_total: int
     large_today: int
+    # Rows 3-5 and 7 (main_phase)
     cascade_executions: int
     recompute_repeats: int
     scaling_rounds: int
@@ -24,6 +27,7 @@ class Sizes:
     cascade_rounds: int
     load_seconds: int
     load_rounds: int
+    # Row 6 (concurrent writers)
     writer_processes: int
     writer_seconds: float
     writer_rounds: int  # per mode
@@ -38,7 +42,7 @@ FULL = Sizes(
     scripts=200,
     days=30,
     small_total=10_000,
-    scaling_today=5_000,
+    small_today=1_000,
     large_total=1_000_000,
     large_today=100_000,
     cascade_executions=10_000,
@@ -61,7 +65,7 @@ QUICK = Sizes(
     scripts=20,
     days=5,
     small_total=1_000,
-    scaling_today=300,
+    small_today=100,
     large_total=4_000,
     large_today=1_000,
     cascade_executions=300,
