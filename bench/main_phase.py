@@ -7,7 +7,7 @@ moved out of today and back (bench.dataset.park_today), so that it is measured
 as:
   1,000,000 (1,000 today) against 10,000 (1,000 today) -> live recompute
   1,000,000 (0 <-> 100,000 today)  -> the write path, flat or not
-  1,000,000 (100,000 today)        -> write overhead, cascade, reads over HTTP
+  1,000,000 (100,000 today)        -> write overhead (ORM, REST API), cascade, reads over HTTP
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def main(out_path: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
 
-    from bench import dataset, reads, writes
+    from bench import api_writes, dataset, reads, writes
     from bench.dataset import log
     from bench.sizes import from_env
     from dashboard_app import stats
@@ -46,6 +46,10 @@ def main(out_path: str) -> None:
     flat = writes.write_flat(script_ids, rounds=sizes.flat_rounds, per_round=sizes.writes_per_round)
     log("write path: upkeep on versus off")
     overhead = writes.write_overhead(script_ids, rounds=sizes.write_rounds, per_round=sizes.writes_per_round)
+    log("write path through the REST API: upkeep on versus off")
+    api = api_writes.api_write_overhead(
+        token, script_ids, rounds=sizes.api_rounds, runs=sizes.api_runs_per_round, log_dir=log_dir
+    )
     log("cascade delete: upkeep on versus off")
     cascade = writes.cascade(executions=sizes.cascade_executions, rounds=sizes.cascade_rounds, rng=rng)
 
@@ -67,6 +71,7 @@ def main(out_path: str) -> None:
         "scaling": scaling,
         "flat": flat,
         "overhead": overhead,
+        "api_overhead": api,
         "cascade": cascade,
         "reads": served,
         "counters_true": cached.values == fresh,

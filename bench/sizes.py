@@ -27,6 +27,8 @@ class Sizes:
     cascade_rounds: int
     load_seconds: int
     load_rounds: int
+    api_rounds: int  # row 4c, per mode
+    api_runs_per_round: int
     # Row 6 (concurrent writers)
     writer_processes: int
     writer_seconds: float
@@ -54,6 +56,8 @@ FULL = Sizes(
     cascade_rounds=5,
     load_seconds=3,
     load_rounds=5,
+    api_rounds=9,
+    api_runs_per_round=100,
     writer_processes=8,
     writer_seconds=4.0,
     writer_rounds=5,
@@ -77,6 +81,8 @@ QUICK = Sizes(
     cascade_rounds=1,
     load_seconds=1,
     load_rounds=1,
+    api_rounds=1,
+    api_runs_per_round=10,
     writer_processes=8,
     writer_seconds=1.0,
     writer_rounds=1,
