@@ -30,7 +30,7 @@ def test_the_quick_benchmark_prints_one_table_with_every_row(tmp_path):
     for number in ("1", "2", "3", "4a", "4b", "5", "6", "7", "8", "9"):
         assert f"\n| {number} | " in table
     assert "HTTP errors 0" in table
-    assert "errors 0; final counts exact" in table
+    assert "errors 0; final counts exact; rollup exact" in table
     assert "NOT all 304" not in table
     assert "a cached read equals a fresh count: yes" in table
     assert (tmp_path / "latest.md").read_text().strip() == table.strip()
