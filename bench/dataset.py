@@ -52,6 +52,16 @@ def bench_token() -> str:
     return Token.objects.get_or_create(user=bench_user())[0].key
 
 
+def bench_session() -> str:
+    """The session cookie of the bench user signed in, as a browser holds it after signing in."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(bench_user())
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
 def seed(*, scripts: int, executions: int, days: int, today: int, rng: random.Random) -> None:
     log(f"seeding {executions:,} executions ({today:,} today) for {scripts or 'the existing'} scripts")
     seed_demo(SeedPlan(scripts=scripts, executions=executions, days=days, today=today), rng=rng)

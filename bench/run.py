@@ -38,6 +38,7 @@ def main() -> None:
         "BENCH_SMALL_DB": _fresh_sqlite(work / "bench-small.sqlite3"),
     }
     results = {"seed": _phase("bench.seed_phase", work / "seed.json", **both)}
+    results["pages"] = _phase("bench.pages", work / "pages.json", **both)
     results["main"] = _phase("bench.main_phase", work / "main.json", **both)
     writers_url = os.environ.get("BENCH_DATABASE_URL") or _fresh_sqlite(work / "writers.sqlite3")
     results["writers"] = _phase("bench.writers", work / "writers.json", db_url=writers_url)

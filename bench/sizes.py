@@ -29,6 +29,10 @@ class Sizes:
     load_rounds: int
     api_rounds: int  # row 4c, per mode
     api_runs_per_round: int
+    # Rows 10-11 (pages): each page on each side for at least this long and this many requests
+    page_rounds: int
+    page_seconds: float
+    page_requests: int
     # Row 6 (concurrent writers)
     writer_processes: int
     writer_seconds: float
@@ -58,6 +62,9 @@ FULL = Sizes(
     load_rounds=5,
     api_rounds=9,
     api_runs_per_round=100,
+    page_rounds=5,
+    page_seconds=0.6,
+    page_requests=5,
     writer_processes=8,
     writer_seconds=4.0,
     writer_rounds=5,
@@ -83,6 +90,9 @@ QUICK = Sizes(
     load_rounds=1,
     api_rounds=1,
     api_runs_per_round=10,
+    page_rounds=1,
+    page_seconds=0.0,
+    page_requests=2,
     writer_processes=8,
     writer_seconds=1.0,
     writer_rounds=1,

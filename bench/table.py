@@ -1,8 +1,13 @@
-"""The one table `make bench` prints (Markdown, so docs/benchmarks.md can hold it as is)."""
+"""The one table `make bench` prints (Markdown, so docs/benchmarks.md can hold it as is).
+
+Rows 1-9 are the cache and the write path (this module); rows 10-16, what the
+per-day rollup must hold flat, come from bench/table_rollup.py.
+"""
 
 from __future__ import annotations
 
 from bench.table_cells import check, mib, ms, row, yes
+from bench.table_rollup import rollup_rows
 
 
 def render(context: dict, results: dict) -> str:
@@ -36,6 +41,7 @@ def render(context: dict, results: dict) -> str:
             None,
         ),
         *_operator_rows(results["operators"]),
+        *rollup_rows(results),
     ]
     return "\n".join(lines)
 
