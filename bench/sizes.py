@@ -33,6 +33,14 @@ class Sizes:
     page_rounds: int
     page_seconds: float
     page_requests: int
+    # Rows 12-14 (stream)
+    stream_rounds: int
+    stream_seconds: float  # per segment, streaming or idle
+    stream_rate: float  # executions recorded per second while streaming
+    stream_read_interval: float  # seconds between two dashboard reads
+    stream_ttl: int  # STATS_CACHE_TTL for the phase: longer than the phase, so it never expires
+    readers: int
+    reader_trials: int
     # Row 6 (concurrent writers)
     writer_processes: int
     writer_seconds: float
@@ -65,6 +73,13 @@ FULL = Sizes(
     page_rounds=5,
     page_seconds=0.6,
     page_requests=5,
+    stream_rounds=6,
+    stream_seconds=4.0,
+    stream_rate=40.0,
+    stream_read_interval=0.025,
+    stream_ttl=3600,
+    readers=16,
+    reader_trials=3,
     writer_processes=8,
     writer_seconds=4.0,
     writer_rounds=5,
@@ -93,6 +108,13 @@ QUICK = Sizes(
     page_rounds=1,
     page_seconds=0.0,
     page_requests=2,
+    stream_rounds=1,
+    stream_seconds=1.0,
+    stream_rate=40.0,
+    stream_read_interval=0.05,
+    stream_ttl=3600,
+    readers=16,
+    reader_trials=1,
     writer_processes=8,
     writer_seconds=1.0,
     writer_rounds=1,

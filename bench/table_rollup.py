@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from bench.table_cells import check, ms, row
+from bench.table_cells import check, ms, row, yes
 
 # How a page's path template reads in the table.
 SHOWN = {
@@ -23,6 +23,7 @@ SHOWN = {
 def rollup_rows(results: dict) -> list[str]:
     return [
         *_page_rows(results["pages"]),
+        *_stream_rows(results["stream"]),
     ]
 
 
@@ -44,3 +45,51 @@ def _page_rows(pages: dict) -> list[str]:
             )
         )
     return lines
+
+
+def _stream_rows(stream: dict) -> list[str]:
+    streamed, trials = stream["stream"], stream["trials"]
+    executions = stream["rows"]["executions"]
+    recounts = [trial["recounts"] for trial in trials]
+    readers_right = all(trial["exact"] and not trial["errors"] for trial in trials)
+    sources = " / ".join(
+        ", ".join(f"{count} {source}" for source, count in sorted(trial["sources"].items(), key=str))
+        for trial in trials
+    )
+    recounted = streamed["streaming_recounts"]
+    return [
+        row(
+            "12",
+            f"counters under a write stream: cached GET /api/dashboard/stats while a runner records "
+            f"{streamed['rate']:.1f} executions/s (1 in 10 failing, ORM, another process) ÷ idle, "
+            f"at {executions:,} executions",
+            f"{ms(streamed['streaming_s'])} vs {ms(streamed['idle_s'])} per read (medians); "
+            f"{streamed['recorded']:,} runs recorded, runner errors {streamed['errors']}; "
+            f"exact afterwards: {yes(stream['exact_after_stream'])}",
+            streamed["ratio"],
+            "≤ 1.3",
+            check(streamed["ratio"], lambda r: r <= 1.3)
+            and streamed["errors"] == 0
+            and stream["exact_after_stream"],
+        ),
+        row(
+            "13",
+            "share of the reads during the stream that recounted "
+            "(`meta.source` live; TTL longer than the stream)",
+            f"{recounted} of {streamed['streaming_reads']:,} reads (idle: {streamed['idle_recounts']} of "
+            f"{streamed['idle_reads']:,})",
+            recounted / max(streamed["streaming_reads"], 1),
+            "0",
+            recounted == 0 and streamed["streaming_reads"] > 0,
+        ),
+        row(
+            "14",
+            f"{stream['readers']} reader processes arriving together when a recount is due (TTL expired): "
+            "recounts (`version` of today_executions)",
+            f"{', '.join(map(str, recounts))} in {len(trials)} trial(s); sources {sources}; "
+            f"every reader exact: {yes(readers_right)}",
+            max(recounts),
+            "1",
+            all(count == 1 for count in recounts) and readers_right,
+        ),
+    ]
