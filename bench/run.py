@@ -41,6 +41,7 @@ def main() -> None:
     results["pages"] = _phase("bench.pages", work / "pages.json", **both)
     results["main"] = _phase("bench.main_phase", work / "main.json", **both)
     results["stream"] = _phase("bench.stream", work / "stream.json", db_url=both["db_url"])
+    results["migration"] = _phase("bench.migration", work / "migration.json", **both)
     writers_url = os.environ.get("BENCH_DATABASE_URL") or _fresh_sqlite(work / "writers.sqlite3")
     results["writers"] = _phase("bench.writers", work / "writers.json", db_url=writers_url)
     results["operators"] = _phase(

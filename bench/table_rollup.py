@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from bench.table_cells import check, ms, row, yes
+from bench.table_cells import check, mib, ms, row, yes
 
 # How a page's path template reads in the table.
 SHOWN = {
@@ -20,10 +20,16 @@ SHOWN = {
 }
 
 
+def migration_served_exact(migration: dict) -> bool:
+    """Whether, right after the migration, a cached read of the counters equalled a fresh count."""
+    return migration["large"]["cached_read_exact"] and migration["small"]["cached_read_exact"]
+
+
 def rollup_rows(results: dict) -> list[str]:
     return [
         *_page_rows(results["pages"]),
         *_stream_rows(results["stream"]),
+        *_migration_rows(results["migration"]),
     ]
 
 
@@ -91,5 +97,34 @@ def _stream_rows(stream: dict) -> list[str]:
             max(recounts),
             "1",
             all(count == 1 for count in recounts) and readers_right,
+        ),
+    ]
+
+
+def _migration_rows(migration: dict) -> list[str]:
+    large, small = migration["large"], migration["small"]
+    ratio = large["peak_kib"] / small["peak_kib"]
+    exact = large["rollup_exact"] and small["rollup_exact"]
+    return [
+        row(
+            "15",
+            f"migration `0002_daily_runs` (builds the rollup; fresh process): peak RSS at "
+            f"{large['rows']['executions']:,} ÷ at {small['rows']['executions']:,} executions",
+            f"{mib(large['peak_kib'])} vs {mib(small['peak_kib'])} (before migrating: "
+            f"{mib(large['peak_kib_before'])} vs {mib(small['peak_kib_before'])}); "
+            f"rollup exact: {yes(exact)}",
+            ratio,
+            "≤ 1.2",
+            check(ratio, lambda r: r <= 1.2) and exact,
+        ),
+        row(
+            "16",
+            f"migration `0002_daily_runs`: wall time at {large['rows']['executions']:,} executions "
+            f"(at {small['rows']['executions']:,})",
+            f"{large['seconds']:.1f} s vs {small['seconds']:.2f} s; "
+            f"{large['rows']['executions'] / large['seconds']:,.0f} executions/s",
+            None,
+            "-",
+            None,
         ),
     ]
