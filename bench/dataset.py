@@ -38,11 +38,28 @@ def fresh_database(alias: str = "default") -> None:
     Script.objects.all().delete()
 
 
-def bench_token() -> str:
+def bench_user():
+    """A superuser with staff status: it may use every page, the admin and the API."""
     from django.contrib.auth.models import User
 
-    user, _ = User.objects.get_or_create(username=BENCH_USER, defaults={"is_superuser": True})
-    return Token.objects.get_or_create(user=user)[0].key
+    user, _ = User.objects.update_or_create(
+        username=BENCH_USER, defaults={"is_superuser": True, "is_staff": True}
+    )
+    return user
+
+
+def bench_token() -> str:
+    return Token.objects.get_or_create(user=bench_user())[0].key
+
+
+def bench_session() -> str:
+    """The session cookie of the bench user signed in, as a browser holds it after signing in."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(bench_user())
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def seed(*, scripts: int, executions: int, days: int, today: int, rng: random.Random) -> None:
@@ -62,6 +79,20 @@ def last_execution_id() -> int:
 
 def today_count() -> int:
     return ScriptExecution.objects.started_on(local_today()).count()
+
+
+def table_rows() -> dict[str, int]:
+    """What the chosen database holds (bench.routing): scripts, executions, today's, local days."""
+    from dashboard_app.models import DailyRuns
+
+    # Rows moved down to zero stay in the rollup (parking leaves some): days with runs only.
+    with_runs = DailyRuns.objects.exclude(running=0, success=0, error=0, cancelled=0)
+    return {
+        "scripts": Script.objects.count(),
+        "executions": ScriptExecution.objects.count(),
+        "today": today_count(),
+        "days": with_runs.values("day").distinct().count(),
+    }
 
 
 def park_today(*, keep: int = 0) -> int:

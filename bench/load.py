@@ -1,7 +1,8 @@
 """Serve the bench settings with gunicorn and drive HTTP load at it on loopback.
 
 The load tool is wrk when installed (`make bench` installs it as root), else a
-small Python driver; the table says which one ran.
+small Python driver; the table says which one ran. Rows that need what each
+answer said, or the time of each request, send plain requests (request()).
 """
 
 from __future__ import annotations
@@ -39,32 +40,40 @@ def load_tool() -> str:
 
 
 def free_port() -> int:
-    if os.environ.get("BENCH_PORT"):
-        return int(os.environ["BENCH_PORT"])
-    for port in PORT_RANGE:
+    """The first free port of the range (BENCH_PORT: from that one on)."""
+    first = int(os.environ.get("BENCH_PORT") or PORT_RANGE.start)
+    for port in range(first, first + len(PORT_RANGE)):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"No free port in {PORT_RANGE.start}-{PORT_RANGE.stop - 1}; set BENCH_PORT.")
+    raise RuntimeError(f"No free port in {first}-{first + len(PORT_RANGE) - 1}; set BENCH_PORT.")
 
 
 class Server:
-    """One gunicorn master with one sync worker: the worker is the process we measure."""
+    """One gunicorn master with one sync worker: the worker is the process we measure.
 
-    def __init__(self, *, env: dict[str, str], log_path: Path) -> None:
-        self.port = free_port()
+    Several may run at once (one per database, or upkeep on and off): each
+    takes its port when it starts, so start them one after the other.
+    """
+
+    def __init__(
+        self, *, env: dict[str, str], log_path: Path, app: str = "workflow_project.wsgi:application"
+    ):
         self.env = env
         self.log_path = log_path
+        self.app = app
+        self.port = 0
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
         gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.port = free_port()
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in __exit__)
         self.process = subprocess.Popen(
-            [str(gunicorn), "workflow_project.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+            [str(gunicorn), self.app, "--bind", f"127.0.0.1:{self.port}",
              "--workers", "1", "--worker-class", "sync", "--timeout", "120", "--error-logfile", "-"],
             cwd=BASE_DIR, env={**self.env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
             stdout=self.log, stderr=subprocess.STDOUT,
@@ -108,25 +117,67 @@ class Server:
         return int(match.group(1)) if match else None
 
     def get(self, path: str, token: str) -> tuple[int, bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            conn.request("GET", path, headers={"Authorization": f"Token {token}"})
-            response = conn.getresponse()
-            return response.status, response.read()
-        finally:
-            conn.close()
+        status, _, body = request(self.port, path, headers=token_header(token))
+        return status, body
 
 
-def drive(server: Server, path: str, token: str, *, seconds: int, connections: int = 2) -> LoadResult:
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    seconds: float  # from connecting to the last byte of the body
+
+
+def token_header(token: str) -> dict[str, str]:
+    return {"Authorization": f"Token {token}"}
+
+
+def request(
+    port: int,
+    path: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    answer = timed_request(port, path, method=method, headers=headers, body=body)
+    return answer.status, answer.headers, answer.body
+
+
+def timed_request(
+    port: int,
+    path: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+) -> Answer:
+    """One request on a new connection (gunicorn's sync workers close each one), timed
+    as a client sees it: connect, send, and read the whole answer."""
+    start = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        content = response.read()
+        return Answer(response.status, dict(response.getheaders()), content, time.perf_counter() - start)
+    finally:
+        conn.close()
+
+
+def drive(port: int, path: str, headers: dict[str, str], *, seconds: int, connections: int = 2) -> LoadResult:
+    """Requests back to back from `connections` clients for `seconds`; answers other
+    than 2xx and 3xx (a 304 is an answer) and socket errors count as errors."""
     if load_tool() == "wrk":
-        return _wrk(server.port, path, token, seconds=seconds, connections=connections)
-    return _python_driver(server, path, token, seconds=seconds, connections=connections)
+        return _wrk(port, path, headers, seconds=seconds, connections=connections)
+    return _python_driver(port, path, headers, seconds=seconds, connections=connections)
 
 
-def _wrk(port: int, path: str, token: str, *, seconds: int, connections: int) -> LoadResult:
+def _wrk(port: int, path: str, headers: dict[str, str], *, seconds: int, connections: int) -> LoadResult:
+    header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-H", f"Authorization: Token {token}",
-         f"http://127.0.0.1:{port}{path}"],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", *header_args, f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     done = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", output)
@@ -140,7 +191,9 @@ def _wrk(port: int, path: str, token: str, *, seconds: int, connections: int) ->
     return LoadResult(requests=int(done.group(1)), seconds=float(done.group(2)) * scale, errors=errors)
 
 
-def _python_driver(server: Server, path: str, token: str, *, seconds: int, connections: int) -> LoadResult:
+def _python_driver(
+    port: int, path: str, headers: dict[str, str], *, seconds: int, connections: int
+) -> LoadResult:
     counts = {"requests": 0, "errors": 0}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -148,8 +201,7 @@ def _python_driver(server: Server, path: str, token: str, *, seconds: int, conne
     def client() -> None:
         while time.monotonic() < deadline:
             try:
-                status, _ = server.get(path, token)
-                ok = 200 <= status < 300
+                ok = request(port, path, headers=headers)[0] < 400
             except OSError:
                 ok = False
             with lock:

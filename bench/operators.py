@@ -9,21 +9,18 @@ Each figure is the median of per-round ratios of time per request.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import random
-import re
 import secrets
 import statistics
-import subprocess
 import sys
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import django
+
+from bench.load import request
 
 STATS_PATH = "/api/dashboard/stats"
 METRICS_PATH = "/metrics"
@@ -47,7 +44,7 @@ def main(out_path: str) -> None:
     django.setup()
 
     from bench import dataset
-    from bench.load import Server
+    from bench.load import Server, drive
     from bench.sizes import from_env
     from bench.timing import paired_ratio
     from dashboard_app import stats
@@ -82,7 +79,7 @@ def main(out_path: str) -> None:
                 rates[name].append(result.rps)
                 errors += result.errors
             # Still a 304 after the round: the rate above was of 304s, not 200s.
-            all_304 &= request(server.port, STATS_PATH, revalidate)[0] == 304
+            all_304 &= request(server.port, STATS_PATH, headers=revalidate)[0] == 304
     result = {
         "today": sizes.today,
         "rps": {name: statistics.median(values) for name, values in rates.items()},
@@ -95,65 +92,11 @@ def main(out_path: str) -> None:
     Path(out_path).write_text(json.dumps(result, indent=2))
 
 
-def request(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        conn.request("GET", path, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        return response.status, dict(response.getheaders())
-    finally:
-        conn.close()
-
-
 def expect(server, path: str, headers: dict[str, str], status: int) -> dict[str, str]:
-    got, response_headers = request(server.port, path, headers)
+    got, response_headers, _ = request(server.port, path, headers=headers)
     if got != status:
         raise RuntimeError(f"GET {path} answered {got}, expected {status}")
     return response_headers
-
-
-def drive(port: int, path: str, headers: dict[str, str], *, seconds: int, connections: int = 2):
-    """bench.load.drive with headers of our own (a bearer token, If-None-Match)."""
-    from bench.load import LoadResult, load_tool
-
-    if load_tool() == "wrk":
-        header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
-        output = subprocess.run(
-            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", *header_args, f"http://127.0.0.1:{port}{path}"],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-        done = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", output)
-        if not done:
-            raise RuntimeError(f"Unexpected wrk output:\n{output}")
-        scale = {"ms": 0.001, "s": 1, "m": 60}[done.group(3)]
-        # wrk counts answers outside 2xx and 3xx (a 304 is fine) and socket errors.
-        failed = re.findall(r"Non-2xx or 3xx responses: (\d+)|Socket errors: connect (\d+), read (\d+), "
-                            r"write (\d+), timeout (\d+)", output)  # fmt: skip
-        errors = sum(int(n) for match in failed for n in match if n)
-        return LoadResult(requests=int(done.group(1)), seconds=float(done.group(2)) * scale, errors=errors)
-
-    counts = {"requests": 0, "errors": 0}
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-
-    def client() -> None:
-        while time.monotonic() < deadline:
-            try:
-                ok = request(port, path, headers)[0] < 400
-            except OSError:
-                ok = False
-            with lock:
-                counts["requests"] += 1
-                counts["errors"] += 0 if ok else 1
-
-    start = time.monotonic()
-    threads = [threading.Thread(target=client) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return LoadResult(requests=counts["requests"], seconds=time.monotonic() - start, errors=counts["errors"])
 
 
 if __name__ == "__main__":

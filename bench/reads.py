@@ -7,7 +7,7 @@ import os
 import statistics
 from pathlib import Path
 
-from bench.load import Server, drive
+from bench.load import Server, drive, token_header
 from bench.timing import paired_ratio
 from bench.urls import FLOOR_PATH
 
@@ -27,16 +27,17 @@ def serve_and_measure(*, token: str, seconds: int, rounds: int, log_dir: Path) -
     paths = {"floor": FLOOR_PATH, "cached": STATS_PATH, "live": LIVE_PATH}
     rps: dict[str, list[float]] = {name: [] for name in paths}
     errors = 0
+    headers = token_header(token)
     with Server(env=dict(os.environ), log_path=log_dir / "gunicorn.log") as server:
         for path in paths.values():  # warm the worker: imports, connection, cache row
-            drive(server, path, token, seconds=1)
+            drive(server.port, path, headers, seconds=1)
         sources = []
         for _ in range(rounds):
             for name, path in paths.items():
                 if name == "cached":
                     stats_source(server, token)  # a read that stores, should the TTL have run out
                     sources.append(stats_source(server, token))
-                result = drive(server, path, token, seconds=seconds)
+                result = drive(server.port, path, headers, seconds=seconds)
                 rps[name].append(result.rps)
                 errors += result.errors
         peak_rss_kib = server.worker_peak_rss_kib()

@@ -2,8 +2,10 @@
 
 Environment:
   BENCH_QUICK=1          tiny data and short runs (what the smoke test uses)
-  BENCH_DATABASE_URL     PostgreSQL for the concurrent-writers and outages rows (else SQLite; no row 8)
+  BENCH_DATABASE_URL     PostgreSQL for the concurrent-writers and outages rows (else SQLite; no row 17)
   BENCH_DIR              where the SQLite files, logs and results go (default var/bench)
+  TIME_ZONE              the zone whose local days are counted; default: a fixed-offset
+                         zone where it is about noon now, so that no run crosses midnight
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import platform
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.load import load_tool
@@ -27,29 +30,46 @@ def main() -> None:
     sizes = from_env()
     work = Path(os.environ.get("BENCH_DIR") or BASE_DIR / "var" / "bench").resolve()
     work.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("TIME_ZONE", midday_zone())  # every phase inherits it
     started = time.monotonic()
-    main_db = work / "bench.sqlite3"
-    small_db = _fresh_sqlite(work / "bench-small.sqlite3")
-    main_result = _phase(
-        "bench.main_phase", work / "main.json", db_url=_fresh_sqlite(main_db), BENCH_SMALL_DB=small_db
-    )
+    # The large and the small database: seeded once, then used by each phase in turn.
+    both = {
+        "db_url": _fresh_sqlite(work / "bench.sqlite3"),
+        "BENCH_SMALL_DB": _fresh_sqlite(work / "bench-small.sqlite3"),
+    }
+    results = {"seed": _phase("bench.seed_phase", work / "seed.json", **both)}
+    results["pages"] = _phase("bench.pages", work / "pages.json", **both)
+    results["main"] = _phase("bench.main_phase", work / "main.json", **both)
+    results["stream"] = _phase("bench.stream", work / "stream.json", db_url=both["db_url"])
+    results["migration"] = _phase("bench.migration", work / "migration.json", **both)
     writers_url = os.environ.get("BENCH_DATABASE_URL") or _fresh_sqlite(work / "writers.sqlite3")
-    writers_result = _phase("bench.writers", work / "writers.json", db_url=writers_url)
-    operators_result = _phase(
+    results["writers"] = _phase("bench.writers", work / "writers.json", db_url=writers_url)
+    results["operators"] = _phase(
         "bench.operators", work / "operators.json", db_url=_fresh_sqlite(work / "operators.sqlite3")
     )
-    # Row 10 needs PostgreSQL: on SQLite the phase only says why it skipped.
-    outages_result = _phase("bench.outages", work / "outages.json", db_url=writers_url)
+    # Row 17 needs PostgreSQL: on SQLite the phase only says why it skipped.
+    results["outages"] = _phase("bench.outages", work / "outages.json", db_url=writers_url)
     context = {
         "commit": _git_commit(),
         "machine": machine(),
         "load_tool": load_tool(),
         "quick": sizes.quick,
+        "time_zone": os.environ["TIME_ZONE"],
         "minutes": (time.monotonic() - started) / 60,
     }
-    table = render(context, main_result, writers_result, operators_result, outages_result)
+    table = render(context, results)
     (work / "latest.md").write_text(table + "\n")
     print(table)
+
+
+def midday_zone() -> str:
+    """A fixed-offset zone where it is now about noon: today has begun hours ago and
+    ends hours from now, whenever the bench runs."""
+    offset = 12 - datetime.now(UTC).hour  # -11 .. 12, all valid Etc/GMT zones
+    if offset == 0:
+        return "Etc/GMT"
+    # POSIX sign convention: Etc/GMT-3 is three hours *ahead* of UTC.
+    return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
 
 
 def _fresh_sqlite(path: Path) -> str:

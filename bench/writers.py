@@ -6,7 +6,7 @@ runner does (create `running`, then save it as success or error) and now and
 then toggles a script, until the round's time is up. A reader polls the
 cached counters meanwhile, as open dashboards do, so recomputes race the
 writers. After the last round with upkeep, a cached read must equal a fresh
-count.
+count, and every row of the rollup a fresh count of its day and script.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def main(out_path: str) -> None:
     from bench import dataset
     from bench.sizes import from_env
     from bench.upkeep import reconnect_upkeep, restore_derived_data
-    from dashboard_app import stats
+    from dashboard_app import rollup_rebuild, stats
 
     sizes = from_env()
     dataset.fresh_database()
@@ -137,6 +137,7 @@ def main(out_path: str) -> None:
                 restore_derived_data()
     # The last round ran with upkeep and a racing reader: no update may be lost.
     drifted = stats.drifted(stats.check_drift())
+    rollup_drift = rollup_rebuild.compare()
     cached = stats.get_stats()
     fresh = {key: counter.count(cached.day) for key, counter in stats.COUNTERS.items()}
 
@@ -159,6 +160,8 @@ def main(out_path: str) -> None:
         "crashed": sum(len(r["crashed"]) for mode in rounds for r in rounds[mode]),
         "exact": not drifted and cached.values == fresh,
         "drifted": drifted,
+        "rollup_exact": not rollup_drift,
+        "rollup_drifted_cells": [repr(cell) for cell in rollup_drift[:10]],
         "cached": cached.values,
         "cached_source": cached.source,
         "fresh": fresh,
