@@ -53,6 +53,12 @@ PAGES = (
     Page("10l", "/api/executions/?status=error&date={today}", TOKEN, PAGES_TARGET),
     Page("10m", "/api/executions/?script={script}", TOKEN, PAGES_TARGET),
     Page("10n", "/api/dashboard/stats", TOKEN, PAGES_TARGET, "cached"),
+    # Script health and the history (issue 13): flat like the rest.
+    Page("10o", "/?days=30", SESSION, PAGES_TARGET, "dashboard, 30-day chart"),
+    Page("10p", "/scripts/?sort=success_rate", SESSION, PAGES_TARGET, "worst first"),
+    Page("10q", "/scripts/{script}/", SESSION, PAGES_TARGET, "one script's health"),
+    Page("10r", "/api/scripts/?sort=failures", TOKEN, PAGES_TARGET, "with health, worst first"),
+    Page("10s", "/api/dashboard/history?days=90", TOKEN, PAGES_TARGET),
     Page("11a", "/admin/scripts_app/script/", SESSION, ADMIN_TARGET),
     Page("11b", "/admin/scripts_app/script/?active__exact=0", SESSION, ADMIN_TARGET),
     Page("11c", EXECUTIONS_ADMIN, SESSION, ADMIN_TARGET),

@@ -20,7 +20,7 @@ DEVELOPMENT_DB = BASE_DIR / "db.sqlite3"
 # 12-14 the counters under a write stream; 15-16 the migration that builds the rollup.
 ROWS = (
     *("1", "2", "3", "4a", "4b", "4c", "5", "6", "7", "8", "9"),
-    *(f"10{letter}" for letter in "abcdefghijklmn"),
+    *(f"10{letter}" for letter in "abcdefghijklmnopqrs"),
     *(f"11{letter}" for letter in "abcdef"),
     *("12", "13", "14", "15", "16", "17"),
 )
