@@ -47,6 +47,7 @@ def check_sqlite_settings(app_configs=None, databases=None, **kwargs) -> list[Er
 
 @register(Tags.database)
 def check_rollup_zone(app_configs=None, databases=None, **kwargs) -> list[Warning]:
+    from dashboard_app import rollup_triggers
     from dashboard_app.rollup_rebuild import zone_of_rollup
 
     warnings = []
@@ -55,6 +56,16 @@ def check_rollup_zone(app_configs=None, databases=None, **kwargs) -> list[Warnin
             counted_in = zone_of_rollup(alias)
         except DatabaseError:  # not migrated yet
             continue
+        if counted_in is not None and rollup_triggers.moves_rollup(connections[alias]):
+            if absent := rollup_triggers.missing(connections[alias]):
+                warnings.append(
+                    Warning(
+                        f"The rollup's triggers on script_executions are missing or disabled: "
+                        f"{', '.join(absent)}. Runs recorded now are not counted in it.",
+                        hint="Run `manage.py refresh_stats`: it recounts the rollup and installs them.",
+                        id="dashboard_app.W003",
+                    )
+                )
         if counted_in is not None and counted_in != settings.TIME_ZONE:
             warnings.append(
                 Warning(

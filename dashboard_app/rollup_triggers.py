@@ -127,6 +127,16 @@ def set_enabled(connection, enabled: bool) -> None:
             )
 
 
+def missing(connection) -> list[str]:
+    """The rollup's triggers this PostgreSQL database lacks (refresh_stats installs them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'script_executions'::regclass AND tgenabled <> 'D'"
+        )
+        present = {name for (name,) in cursor.fetchall()}
+    return [name for name in TRIGGERS if name not in present]
+
+
 def moves_rollup(connection) -> bool:
     """Whether this database moves the rollup itself (PostgreSQL), so the Python upkeep stays off."""
     return connection.vendor == "postgresql"

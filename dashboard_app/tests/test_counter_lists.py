@@ -25,7 +25,7 @@ def registry(make_script, make_execution, seoul):
 
 
 def items(response) -> int:
-    return len(re.findall(r"<tr data-item>", response.content.decode()))
+    return len(re.findall(r"<tr data-item[ >]", response.content.decode()))
 
 
 @pytest.mark.parametrize("key", stats.KEYS)

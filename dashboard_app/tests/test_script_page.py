@@ -56,7 +56,7 @@ def test_it_charts_30_days_that_add_up_to_the_scripts_runs(admin_client, flaky):
 
 def test_it_lists_the_last_50_runs_newest_first_with_their_errors(admin_client, flaky):
     html = admin_client.get(f"/scripts/{flaky.pk}/").content.decode()
-    listed = [int(pk) for pk in re.findall(r'<tr data-run="(\d+)"', html)]
+    listed = [int(pk) for pk in re.findall(r'<tr data-item data-run="(\d+)"', html)]
     newest = list(
         ScriptExecution.objects.filter(script=flaky)
         .order_by("-started_at", "-id")

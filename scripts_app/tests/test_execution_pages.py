@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def rows(response) -> int:
-    return len(re.findall(r"<tr data-item>", response.content.decode()))
+    return len(re.findall(r"<tr data-item[ >]", response.content.decode()))
 
 
 @pytest.fixture
