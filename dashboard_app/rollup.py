@@ -27,6 +27,7 @@ from contextlib import nullcontext
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
@@ -104,9 +105,10 @@ def _undone_alone_if_it_fails(connection):
 def counting_in_time_zone(using: str = DEFAULT_DB_ALIAS) -> None:
     """Rebuild the rollup if it counts the days of another zone than TIME_ZONE (once per
     process and zone: a set lookup after the first time)."""
-    from dashboard_app.rollup_rebuild import ensure_zone  # which builds on this module
+    from dashboard_app import rollup_rebuild  # which builds on this module
 
-    ensure_zone(using)
+    if (using, settings.TIME_ZONE) not in rollup_rebuild.zone_checked:
+        rollup_rebuild.ensure_zone(using)
 
 
 def day_totals(day: date, using: str) -> tuple[int, int]:

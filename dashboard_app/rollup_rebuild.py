@@ -143,7 +143,7 @@ def rebuild(using: str = DEFAULT_DB_ALIAS, models: Models | None = None) -> int:
         recounted, after = recounted + 1, day
     with locked(using):
         _clear_between(after, None, using, models)
-    _zone_checked.add((using, settings.TIME_ZONE))
+    zone_checked.add((using, settings.TIME_ZONE))
     return recounted
 
 
@@ -183,12 +183,12 @@ def zone_of_rollup(using: str = DEFAULT_DB_ALIAS) -> str | None:
 
 # Zones this process has found the rollup counting in, per database: a change of
 # TIME_ZONE needs a restart (or a test's settings override, which clears it).
-_zone_checked: set[tuple[str, str]] = set()
+zone_checked: set[tuple[str, str]] = set()
 
 
 def ensure_zone(using: str = DEFAULT_DB_ALIAS) -> None:
     """Rebuild the rollup if it counts days of another time zone than TIME_ZONE."""
-    if (using, settings.TIME_ZONE) in _zone_checked:
+    if (using, settings.TIME_ZONE) in zone_checked:
         return
     counted_in = zone_of_rollup(using)
     if counted_in != settings.TIME_ZONE:
@@ -198,13 +198,13 @@ def ensure_zone(using: str = DEFAULT_DB_ALIAS) -> None:
             settings.TIME_ZONE,
         )
         rebuild(using)
-    _zone_checked.add((using, settings.TIME_ZONE))
+    zone_checked.add((using, settings.TIME_ZONE))
 
 
 @receiver(setting_changed)
 def _forget_checked_zones(setting: str, **kwargs) -> None:
     if setting in {"TIME_ZONE", "DATABASES"}:
-        _zone_checked.clear()
+        zone_checked.clear()
 
 
 # ---------------------------------------------------------------- helpers

@@ -47,22 +47,8 @@ def _select(keys: Iterable[str], *, day: date | None = None):
     if not keys:
         return {}, None
     connection = connections[router.db_for_read(DashboardStat)]
-    quote = connection.ops.quote_name
-    meta = DashboardStat._meta
-    fields = [meta.get_field(name) for name in _COLUMNS]
-    # What the ORM's compiler would apply: e.g. SQLite returns datetimes as text.
-    columns = [field.get_col(meta.db_table) for field in fields]
-    converters = [[*connection.ops.get_db_converters(c), *c.get_db_converters(connection)] for c in columns]
-    selected = ", ".join(quote(field.column) for field in fields)
-    params: list = []
-    if day is not None:
-        # The day's totals as two more columns (the database computes them once).
-        selected += f", {rollup_sql.DAY_RUNS_SQL}, {rollup_sql.DAY_FAILED_SCRIPTS_SQL}"
-        params += [connection.ops.adapt_datefield_value(day)] * 2
-    sql = (
-        f"SELECT {selected} FROM {quote(meta.db_table)} "
-        f"WHERE {quote(meta.get_field('stat_key').column)} IN ({', '.join(['%s'] * len(keys))})"
-    )
+    sql, columns, converters = _plan(connection, len(keys), day is not None)
+    params = [] if day is None else [connection.ops.adapt_datefield_value(day)] * 2
     with connection.cursor() as cursor:
         cursor.execute(sql, params + keys)
         fetched = cursor.fetchall()
@@ -79,6 +65,27 @@ def _select(keys: Iterable[str], *, day: date | None = None):
         row = DashboardStat.from_db(connection.alias, _COLUMNS, converted)
         rows[row.stat_key] = row
     return rows, totals
+
+
+@lru_cache(maxsize=32)
+def _plan(connection, key_count: int, with_day_totals: bool) -> tuple[str, list, list]:
+    """The SELECT, its columns and what converts each value, once per connection and shape
+    (composing them cost more than the database spends on the statement)."""
+    quote = connection.ops.quote_name
+    meta = DashboardStat._meta
+    fields = [meta.get_field(name) for name in _COLUMNS]
+    # What the ORM's compiler would apply: e.g. SQLite returns datetimes as text.
+    columns = [field.get_col(meta.db_table) for field in fields]
+    converters = [[*connection.ops.get_db_converters(c), *c.get_db_converters(connection)] for c in columns]
+    selected = ", ".join(quote(field.column) for field in fields)
+    if with_day_totals:
+        # The day's totals as two more columns (the database computes them once).
+        selected += f", {rollup_sql.DAY_RUNS_SQL}, {rollup_sql.DAY_FAILED_SCRIPTS_SQL}"
+    sql = (
+        f"SELECT {selected} FROM {quote(meta.db_table)} "
+        f"WHERE {quote(meta.get_field('stat_key').column)} IN ({', '.join(['%s'] * key_count)})"
+    )
+    return sql, columns, converters
 
 
 def mark_stale(keys: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> int:
