@@ -36,7 +36,8 @@ def test_a_new_time_zone_rebuilds_the_rollup_on_the_next_read(settings, make_scr
         assert read.values["today_executions"] == 1  # only the 15:10 UTC run is on Seoul's 27th
 
 
-def test_check_reports_a_rollup_counted_in_another_zone(settings, make_script):
+@time_machine.travel(JUST_AFTER_MIDNIGHT_IN_SEOUL, tick=False)
+def test_check_reports_a_rollup_counted_in_another_zone_and_changes_nothing(settings, make_script):
     settings.TIME_ZONE = "UTC"
     make_script()
     stats.refresh_stats()
@@ -45,6 +46,7 @@ def test_check_reports_a_rollup_counted_in_another_zone(settings, make_script):
     with pytest.raises(Exception, match="rollup time zone"):
         call_command("refresh_stats", "--check", stdout=out)
     assert "counts local days of UTC, TIME_ZONE is Europe/Berlin" in out.getvalue()
+    assert rollup_rebuild.zone_of_rollup() == "UTC"
 
 
 def test_the_system_check_warns_of_a_rollup_counted_in_another_zone(settings, make_script):
