@@ -76,11 +76,14 @@ def load_sample_data(*, seed: int = 7) -> tuple[int, int]:
                 if started >= now:
                     continue
                 runs.append(_sample_run(script, started, now, failed=chance.random() < failure_rate))
-    # Something happening right now, and a failure today.
+    # Something happening right now, and a failure today (today even just after midnight).
+    today_starts = day_start(today)
     runs.append(
-        ScriptExecution(script=scripts[1], status=Status.RUNNING, started_at=now - timedelta(minutes=2))
+        ScriptExecution(
+            script=scripts[1], status=Status.RUNNING, started_at=max(now - timedelta(minutes=2), today_starts)
+        )
     )
-    runs.append(_sample_run(scripts[2], now - timedelta(minutes=30), now, failed=True))
+    runs.append(_sample_run(scripts[2], max(now - timedelta(minutes=30), today_starts), now, failed=True))
     ScriptExecution.objects.bulk_create(runs)
     return len(scripts), len(runs)
 
