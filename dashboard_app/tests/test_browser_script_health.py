@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from dashboard_app.tests.browser_helpers import counters_shown
 from dashboard_app.tests.test_script_health import expected_health
+from scripts_app.dates import day_start, local_today
 from scripts_app.models import Status
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,13 +19,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def registry(make_script, make_execution, transactional_db):
     nightly, flaky = make_script(name="nightly"), make_script(name="flaky")
-    now = timezone.now()
+    today = local_today()
+    # Halfway through the part of each day that has passed today: on that day whatever the hour.
+    into_the_day = (timezone.now() - day_start(today)) / 2
+
+    def on(days_ago: int):
+        return day_start(today - timedelta(days=days_ago)) + into_the_day
+
     outcomes = [Status.ERROR, Status.SUCCESS, Status.CANCELLED]
     for n in range(8):
-        make_execution(nightly, status=Status.SUCCESS, started_at=now - timedelta(days=n, minutes=1))
-        started = now - timedelta(days=n % 3, minutes=2)
-        make_execution(flaky, status=outcomes[n % 3], started_at=started, error_message=f"boom {n}")
-    make_execution(flaky, status=Status.RUNNING)
+        make_execution(nightly, status=Status.SUCCESS, started_at=on(n))
+        make_execution(flaky, status=outcomes[n % 3], started_at=on(n % 3), error_message=f"boom {n}")
+    make_execution(flaky, status=Status.RUNNING, started_at=on(0))
     return nightly, flaky
 
 
