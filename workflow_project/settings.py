@@ -144,6 +144,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 5)
     )
+    # The same for a connection that goes quiet mid-request (a server gone
+    # without a reset): libpq notices within about ten seconds, well inside
+    # gunicorn's worker timeout, and the request gets its 503.
+    for option, value in {
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 2,
+        "keepalives_count": 2,
+        "tcp_user_timeout": 10_000,  # ms: sent data unacknowledged for this long
+    }.items():
+        DATABASES["default"]["OPTIONS"].setdefault(option, value)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     # A file, not :memory:, so that tests can use WAL and several processes.
