@@ -8,7 +8,6 @@ import io
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -24,10 +23,9 @@ LAST_WEEK = NOON - timedelta(days=7)
 
 
 @pytest.fixture
-def clock(seoul, settings):
+def clock(noon_in_seoul, settings):
     settings.STATS_CACHE_TTL = 300
-    with time_machine.travel(NOON, tick=False) as traveller:
-        yield traveller
+    return noon_in_seoul
 
 
 @pytest.fixture
