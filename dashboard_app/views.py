@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dashboard_app import history, stats
+from dashboard_app import history, rollup, stats
 from dashboard_app.stats_etag import stats_etag
-from scripts_app import run_counts
 from scripts_app.dates import local_today
 from scripts_app.filters import LocalDayField
 from scripts_app.models import ScriptExecution
@@ -116,7 +115,7 @@ def counter_list(request: HttpRequest, key: str) -> HttpResponse:
     if rows.model is ScriptExecution:
         # Counted from the rollup: a day's runs can be a hundred thousand rows.
         rows = rows.select_related("script")
-        paginator = KnownCountPaginator(rows, ROWS_PER_PAGE, count=run_counts.count_runs(first=day, last=day))
+        paginator = KnownCountPaginator(rows, ROWS_PER_PAGE, count=rollup.count_runs(first=day, last=day))
     else:
         paginator = Paginator(rows, ROWS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
