@@ -3,8 +3,8 @@
 A real switch: the dashboard_app receivers are disconnected by their
 dispatch_uid, so writes take exactly the code path they take in a project
 without the dashboard (no receivers: no transaction around a save, no rows
-read before a bulk write); on PostgreSQL, where triggers move the rollup,
-those are disabled too. Nothing in the product is forked.
+read before a bulk write), and the triggers that move the rollup are
+disabled (PostgreSQL) or dropped (SQLite). Nothing in the product is forked.
 """
 
 from __future__ import annotations
@@ -14,47 +14,37 @@ from contextlib import contextmanager
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from dashboard_app import rollup_triggers
-from scripts_app.models import Script, ScriptExecution
+from scripts_app.models import Script
 from scripts_app.signals import rows_changed
 
 # (signal, sender, dispatch_uid) as dashboard_app.apps connects them.
 SCRIPT_RECEIVERS = (
+    (pre_delete, Script, "rollup_script_deleting"),
     (post_save, Script, "stats_script_saved"),
     (post_delete, Script, "stats_script_deleted"),
     (rows_changed, Script, "stats_scripts_changed"),
 )
-# Where the database does not move the rollup itself (SQLite).
-EXECUTION_RECEIVERS = (
-    (pre_save, ScriptExecution, "rollup_execution_saving"),
-    (post_save, ScriptExecution, "rollup_execution_saved"),
-    (rows_changed, ScriptExecution, "rollup_executions_changed"),
-)
-
-
-def _database_moves_rollup() -> bool:
-    return rollup_triggers.moves_rollup(connections[DEFAULT_DB_ALIAS])
 
 
 def disconnect_upkeep() -> None:
-    receivers = SCRIPT_RECEIVERS + (() if _database_moves_rollup() else EXECUTION_RECEIVERS)
     missing = [
-        uid for signal, sender, uid in receivers if not signal.disconnect(sender=sender, dispatch_uid=uid)
+        uid
+        for signal, sender, uid in SCRIPT_RECEIVERS
+        if not signal.disconnect(sender=sender, dispatch_uid=uid)
     ]
     if missing:
         # A renamed receiver would leave upkeep on and make "off" measure nothing.
         reconnect_upkeep()
         raise RuntimeError(f"Upkeep receivers not connected: {', '.join(missing)}")
-    if _database_moves_rollup():
-        rollup_triggers.set_enabled(connections[DEFAULT_DB_ALIAS], False)
+    rollup_triggers.set_enabled(connections[DEFAULT_DB_ALIAS], False)
 
 
 def reconnect_upkeep() -> None:
     apps.get_app_config("dashboard_app").ready()  # connect() with a dispatch_uid is idempotent
-    if _database_moves_rollup():
-        rollup_triggers.set_enabled(connections[DEFAULT_DB_ALIAS], True)
+    rollup_triggers.set_enabled(connections[DEFAULT_DB_ALIAS], True)
 
 
 def restore_derived_data() -> None:

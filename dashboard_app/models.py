@@ -45,9 +45,9 @@ class DailyRuns(models.Model):
 
     Every read of history (today's counters, the chart, the lists' totals)
     sums these rows instead of counting executions, so it costs the same at
-    ten million executions as at ten thousand. dashboard_app.rollup owns every
-    write: each ORM write of an execution moves these counts in its own
-    transaction. A day is a local date in `RollupZone.time_zone`.
+    ten million executions as at ten thousand. Triggers in the database move
+    these counts in every statement that writes executions (rollup_triggers.py);
+    rollup_rebuild.py recounts them. A day is a local date in `RollupZone.time_zone`.
     """
 
     day = models.DateField(_("day"))

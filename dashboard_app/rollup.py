@@ -1,41 +1,36 @@
-"""The rollup: runs per (local day, script, status), moved by every ORM write of an execution.
+"""The rollup: runs per (local day, script, status), and every read of history made from it.
 
 Reads of history sum these rows (dashboard_app.models.DailyRuns) instead of
 counting executions, so what they cost depends on the number of scripts and
 days shown, never on how many executions the table holds.
 
 How it stays true
-- Every ORM write of executions reaches the receivers with each row's state
-  before and after (save, delete, cascades, update(), bulk_create(),
-  bulk_update(), fixtures: scripts_app.announcing), inside the write's own
-  transaction. Each change becomes -1 on the cell the run left and +1 on the
-  cell it entered, added to the (day, script) rows in one upsert. The change
-  commits with the write or not at all: a rolled-back write moves nothing.
-- A script's deletion removes its rollup rows with it (the foreign key cascades).
+- The database moves it: triggers on script_executions add each inserted,
+  deleted or moved run to its (local day, script) row inside the writing
+  statement, so the change commits with the write or not at all, and raw SQL
+  is counted like the ORM (rollup_triggers.py; rollup_triggers_sqlite.py).
+- A script's deletion removes its rollup rows with it.
 - Concurrent writers touch only the (day, script) rows of their own runs: no
-  row every writer locks. A row is locked from the upsert to the commit.
-- Writes from outside Django (raw SQL) are not seen: reconciling a day
-  (rollup_rebuild.reconcile_day) recounts it from the executions, and
-  rebuild() recounts every day. stats.py reconciles today when its cache
-  expires; `refresh_stats` rebuilds all.
+  row every writer locks.
+- What no trigger sees (rollup rows edited by hand, a restore of one table, a
+  trigger dropped or disabled) is caught by recounting: stats.py reconciles
+  today when its cache expires, `refresh_stats` rebuilds every day
+  (rollup_rebuild.py), and a change of TIME_ZONE rebuilds it on the next read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from contextlib import nullcontext
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from dashboard_app import rollup_sql
 from dashboard_app.models import DailyRuns
-from dashboard_app.rollup_sql import STATUS_COLUMNS, Moves
-from scripts_app.dates import local_zone
+from dashboard_app.rollup_sql import STATUS_COLUMNS
 from scripts_app.models import Script, ScriptExecution
 
 State = dict  # ScriptExecution.tracked_fields: script_id, status, started_at
@@ -55,47 +50,6 @@ def cell_of(state: State | None, zone: ZoneInfo) -> Cell | None:
     except OverflowError:
         return None
     return day, state["script_id"], state["status"]
-
-
-def moves_for(changes: Iterable[tuple[State | None, State | None]], zone: ZoneInfo) -> Moves:
-    """The net change of each (day, script) row, for rows changing from before to after."""
-    moves: Moves = {}
-    for before, after in changes:
-        for cell, step in ((cell_of(before, zone), -1), (cell_of(after, zone), 1)):
-            if cell is not None:
-                day, script_id, status = cell
-                row = moves.setdefault((day, script_id), {})
-                row[status] = row.get(status, 0) + step
-    return {key: change for key, change in moves.items() if any(change.values())}
-
-
-def apply(changes: Iterable[tuple[State | None, State | None]], using: str) -> None:
-    """Move the rollup by what a write changed, inside the write's transaction.
-
-    If the upsert fails, only it is undone and the caller's write stands (the
-    caller, receivers.py, then has the days recounted); it raises what the
-    database raised.
-    """
-    moves = moves_for(changes, local_zone())
-    if moves:
-        connection = connections[using]
-        with _undone_alone_if_it_fails(connection):
-            rollup_sql.add(moves, connection)
-
-
-def days_in(changes: Iterable[tuple[State | None, State | None]]) -> set[date]:
-    """The local days the changes touch (for a failure report)."""
-    zone = local_zone()
-    return {cell[0] for pair in changes for state in pair if (cell := cell_of(state, zone))}
-
-
-def _undone_alone_if_it_fails(connection):
-    """PostgreSQL aborts the whole transaction when a statement fails, so there the
-    upsert runs in a savepoint of its own. SQLite undoes the failed statement
-    alone and the transaction goes on, so a savepoint (two more statements on
-    every recorded run) would buy nothing."""
-    needs_savepoint = connection.in_atomic_block and connection.vendor != "sqlite"
-    return transaction.atomic(using=connection.alias) if needs_savepoint else nullcontext()
 
 
 # ---------------------------------------------------------------- reading

@@ -105,20 +105,6 @@ def locked(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         yield
 
 
-def repair_days(days: set[date], using: str = DEFAULT_DB_ALIAS) -> None:
-    """Recount days an upkeep statement failed to move, after the write committed.
-    Never raises: the write stands, and a day still wrong is logged for refresh_stats."""
-    for attempt in (1, 2, 3):
-        try:
-            for day in sorted(days):
-                with locked(using):
-                    reconcile_day(day, using)
-            return
-        except Exception:
-            logger.exception("Recounting the rollup for %s failed (attempt %d)", sorted(days), attempt)
-    logger.error("The rollup may be wrong for %s: run `manage.py refresh_stats`", sorted(days))
-
-
 # ---------------------------------------------------------------- every day
 
 

@@ -1,15 +1,13 @@
-"""The rollup's hot statements in plain SQL: the per-write upsert and today's totals.
+"""The rollup's hot statements in plain SQL: today's totals, and the lock of a recount.
 
-Every recorded execution runs add() and every cached read runs day_totals().
-Like stat_rows.py, they are written out rather than built through the ORM,
-whose query compiler would cost more than the database spends on them. Only
-dashboard_app.rollup calls these.
+Every cached read runs the totals (as part of stat_rows' one statement). Like
+stat_rows.py, they are written out rather than built through the ORM, whose
+query compiler would cost more than the database spends on them.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
 from django.db import connections
 
@@ -17,24 +15,6 @@ from dashboard_app.models import DailyRuns
 
 TABLE = DailyRuns._meta.db_table
 STATUS_COLUMNS = ("running", "success", "error", "cancelled")
-
-Moves = dict[tuple[date, int], dict[str, int]]  # (day, script id) -> status -> change
-
-
-def add(moves: Moves, connection) -> None:
-    """Add each change to its (day, script) row, creating the row where there is none.
-
-    Rows are written in (day, script) order, so that concurrent multi-row
-    upserts on PostgreSQL lock them in one order and cannot deadlock.
-    """
-    if not moves:
-        return
-    params: list = []
-    for (day, script_id), change in sorted(moves.items()):
-        params += [connection.ops.adapt_datefield_value(day), script_id]
-        params += [change.get(status, 0) for status in STATUS_COLUMNS]
-    with connection.cursor() as cursor:
-        cursor.execute(_add_sql(len(moves)), params)
 
 
 def day_totals(day: date, using: str) -> tuple[int, int]:
@@ -66,14 +46,3 @@ def lock(using: str) -> None:
 DAY_RUNS_SQL = f"(SELECT COALESCE(SUM({' + '.join(STATUS_COLUMNS)}), 0) FROM {TABLE} WHERE day = %s)"
 DAY_FAILED_SCRIPTS_SQL = f"(SELECT COUNT(*) FROM {TABLE} WHERE day = %s AND error > 0)"
 _DAY_TOTALS_SQL = f"SELECT {DAY_RUNS_SQL}, {DAY_FAILED_SCRIPTS_SQL}"
-
-
-@lru_cache(maxsize=64)
-def _add_sql(row_count: int) -> str:
-    columns = ("day", "script_id", *STATUS_COLUMNS)
-    row = f"({', '.join(['%s'] * len(columns))})"
-    additions = ", ".join(f"{column} = r.{column} + excluded.{column}" for column in STATUS_COLUMNS)
-    return (
-        f"INSERT INTO {TABLE} AS r ({', '.join(columns)}) VALUES {', '.join([row] * row_count)} "
-        f"ON CONFLICT (day, script_id) DO UPDATE SET {additions}"
-    )

@@ -1,4 +1,5 @@
-"""On PostgreSQL the database moves the rollup itself: triggers on script_executions.
+"""The database moves the rollup itself: triggers on script_executions (PostgreSQL here,
+SQLite in rollup_triggers_sqlite.py).
 
 Why: with eight processes recording runs, the Python upkeep (a transaction
 around each save, the row's state read under a lock, an upsert in a
@@ -26,6 +27,10 @@ that the next read recounts today (other days: refresh_stats).
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from dashboard_app import rollup_triggers_sqlite
 
 FUNCTION = "dashboard_rollup_move"
 # Trigger name -> (event, its transition tables, the runs it moves: +1 entered, -1 left).
@@ -101,6 +106,8 @@ def function_sql(zone: str) -> str:
 
 def install(connection, zone: str) -> None:
     """Create (or replace) the function, counting days of `zone`, and the three triggers."""
+    if connection.vendor == "sqlite":
+        return rollup_triggers_sqlite.install(connection, zone)
     with connection.cursor() as cursor:
         cursor.execute(function_sql(zone))
         for name, (event, tables, _) in TRIGGERS.items():
@@ -112,6 +119,8 @@ def install(connection, zone: str) -> None:
 
 
 def remove(connection) -> None:
+    if connection.vendor == "sqlite":
+        return rollup_triggers_sqlite.remove(connection)
     with connection.cursor() as cursor:
         for name in TRIGGERS:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON script_executions")
@@ -119,7 +128,12 @@ def remove(connection) -> None:
 
 
 def set_enabled(connection, enabled: bool) -> None:
-    """Switch the triggers on or off (the benchmark's upkeep switch)."""
+    """Switch the triggers on or off (the benchmark's upkeep switch). SQLite cannot
+    disable a trigger: there they are dropped, and created again counting days of TIME_ZONE."""
+    if connection.vendor == "sqlite":
+        if enabled:
+            return install(connection, settings.TIME_ZONE)
+        return rollup_triggers_sqlite.drop_triggers(connection)
     with connection.cursor() as cursor:
         for name in TRIGGERS:
             cursor.execute(
@@ -128,7 +142,9 @@ def set_enabled(connection, enabled: bool) -> None:
 
 
 def missing(connection) -> list[str]:
-    """The rollup's triggers this PostgreSQL database lacks (refresh_stats installs them)."""
+    """The rollup's triggers this database lacks (refresh_stats installs them)."""
+    if connection.vendor == "sqlite":
+        return rollup_triggers_sqlite.missing(connection)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT tgname FROM pg_trigger WHERE tgrelid = 'script_executions'::regclass AND tgenabled <> 'D'"
@@ -138,5 +154,5 @@ def missing(connection) -> list[str]:
 
 
 def moves_rollup(connection) -> bool:
-    """Whether this database moves the rollup itself (PostgreSQL), so the Python upkeep stays off."""
-    return connection.vendor == "postgresql"
+    """Whether this database moves the rollup itself (it has the triggers' code)."""
+    return connection.vendor in {"postgresql", "sqlite"}

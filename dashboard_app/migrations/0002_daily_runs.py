@@ -9,12 +9,12 @@ def build_rollup(apps, schema_editor):
     """Count the existing executions into the rollup, one local day at a time (memory holds
     one day's counts per script at most). On PostgreSQL, first hold writers off until this
     migration commits: the rebuild installs the triggers that move the rollup from then on
-    (dashboard_app/rollup_triggers.py), so no run is missed or counted twice."""
-    from dashboard_app import rollup_triggers
+    (dashboard_app/rollup_triggers.py), so no run is missed or counted twice. (SQLite's
+    migration holds the database's write lock throughout.)"""
     from dashboard_app.rollup_rebuild import Models, rebuild
 
     connection = schema_editor.connection
-    if rollup_triggers.moves_rollup(connection):
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("LOCK TABLE script_executions IN SHARE MODE")
     models_then = Models(

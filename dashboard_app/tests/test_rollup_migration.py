@@ -77,3 +77,28 @@ def test_counters_cached_before_the_migration_are_not_served_twice_after_it(exec
 
     read = stats.get_stats()
     assert (read.values["today_executions"], read.values["today_failed_scripts"]) == (3, 1)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite: 0002 moved the rollup in Python there")
+def test_a_sqlite_database_migrated_before_the_triggers_gets_them_and_a_true_rollup(executor, settings):
+    from dashboard_app import rollup_triggers
+
+    settings.TIME_ZONE = "America/New_York"
+    executor.migrate(WITH_ROLLUP)
+    rollup_triggers.remove(connection)  # as 0002 left a SQLite database before the triggers
+    old = executor.loader.project_state(WITH_ROLLUP).apps
+    Script, ScriptExecution = (
+        old.get_model("scripts_app", "Script"),
+        old.get_model("scripts_app", "ScriptExecution"),
+    )
+    script = Script.objects.create(name="old")
+    ScriptExecution.objects.create(script=script, status="error", started_at=timezone.now())  # not counted
+    assert stored_rollup() != fresh_rollup()
+
+    executor.loader.build_graph()
+    executor.migrate([("dashboard_app", "0003_sqlite_rollup_triggers")])
+
+    assert rollup_triggers.missing(connection) == []
+    assert stored_rollup() == fresh_rollup() != {}
+    ScriptExecution.objects.create(script=script, status="success", started_at=timezone.now())
+    assert stored_rollup() == fresh_rollup()  # moved by the triggers now

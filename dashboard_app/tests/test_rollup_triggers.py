@@ -3,8 +3,6 @@ cannot move it leaves the write standing and has today recounted."""
 
 from __future__ import annotations
 
-import io
-
 import psycopg
 import pytest
 from django.db import connection, transaction
@@ -55,18 +53,3 @@ def test_a_write_whose_rollup_row_is_locked_too_long_stands_and_today_is_recount
     read = stats.get_stats()
     assert (read.values, read.source) == (fresh_counts(), "live")
     assert stored_rollup() == fresh_rollup()
-
-
-def test_the_system_check_warns_of_missing_triggers_and_refresh_stats_puts_them_back(db):
-    from django.core.management import call_command
-
-    from dashboard_app.checks import check_rollup_zone
-    from dashboard_app.rollup_triggers import set_enabled
-
-    stats.refresh_stats()
-    assert check_rollup_zone(databases=["default"]) == []
-    set_enabled(connection, False)
-    (warning,) = check_rollup_zone(databases=["default"])
-    assert warning.id == "dashboard_app.W003"
-    call_command("refresh_stats", stdout=io.StringIO())
-    assert check_rollup_zone(databases=["default"]) == []
