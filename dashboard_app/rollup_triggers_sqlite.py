@@ -16,10 +16,11 @@ does, weekdays included), so the years after are copied from those before.
 The triggers are row-level (SQLite has no other kind): +1 on the (local day,
 script) row of a run inserted, -1 on the row a deleted run left, both for an
 update that moves a run to another day, script or status. A decrement only
-updates a row that exists: when a script is deleted, its rollup rows go with
-it and its runs' deletions have nothing left to move. An error in a trigger
-fails the write with it (SQLite cannot catch it), so the rollup never
-silently lags a committed write.
+updates a row that exists: when a script is deleted, its rollup rows are
+deleted first (receivers.script_deleting), and the deletion of each of its
+runs then costs the trigger one index probe. An error in a trigger fails the
+write with it (SQLite cannot catch it), so the rollup never silently lags a
+committed write.
 """
 
 from __future__ import annotations
@@ -124,8 +125,6 @@ def trigger_sql() -> dict[str, str]:
             "AFTER UPDATE OF started_at, script_id, status ON script_executions "
             f"WHEN {moved} BEGIN {take} {add} END"
         ),
-        # When a script is deleted its rollup rows go first (receivers.script_deleting):
-        # its runs' deletions then cost one index probe each.
         "dashboard_rollup_on_delete": (
             "AFTER DELETE ON script_executions WHEN EXISTS "
             f"(SELECT 1 FROM dashboard_daily_runs WHERE script_id = OLD.script_id) BEGIN {take} END"
