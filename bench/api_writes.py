@@ -3,7 +3,8 @@
 A runner POSTs a `running` execution and PATCHes it to `success` (or, one in
 ten, `error`) when it ends, with its token. Two gunicorn servers serve the same
 database, one with the dashboard's upkeep and one without (bench/wsgi.py,
-BENCH_UPKEEP=off); rounds alternate between them. Two runners send their runs
+BENCH_UPKEEP=off; the rollup's triggers, which are the database's, are off
+for that server's rounds); rounds alternate between them. Two runners send their runs
 at once, so the server's one worker is never idle while a client reads an
 answer: the time per run is the server's. After each round its runs are
 deleted again, with upkeep off after an "off" round (the rollup never counted
@@ -93,9 +94,11 @@ def api_write_overhead(token: str, script_ids: list[int], *, rounds: int, runs: 
         for _ in range(rounds + 1):  # the first round of each warms its server up
             for mode in ("off", "on"):
                 before = last_execution_id()
-                per_run[mode].append(seconds_per_run(ports[mode], headers, script_ids, runs))
-                # Off: the rollup never counted these runs, so they leave without upkeep too.
+                # Off: the "off" server has no receivers, and the rollup's triggers (the
+                # database's, shared by both servers) are off for its round; its runs
+                # leave without upkeep too, since the rollup never counted them.
                 with upkeep_off(net_zero=True) if mode == "off" else nullcontext():
+                    per_run[mode].append(seconds_per_run(ports[mode], headers, script_ids, runs))
                     ScriptExecution.objects.filter(pk__gt=before).delete()
     on, off = per_run["on"][1:], per_run["off"][1:]
     return {

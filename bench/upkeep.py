@@ -30,6 +30,12 @@ SCRIPT_RECEIVERS = (
 
 
 def disconnect_upkeep() -> None:
+    """Receivers off in this process, and the triggers off for the whole database."""
+    disconnect_receivers()
+    rollup_triggers.set_enabled(connections[DEFAULT_DB_ALIAS], False)
+
+
+def disconnect_receivers() -> None:
     missing = [
         uid
         for signal, sender, uid in SCRIPT_RECEIVERS
@@ -39,7 +45,6 @@ def disconnect_upkeep() -> None:
         # A renamed receiver would leave upkeep on and make "off" measure nothing.
         reconnect_upkeep()
         raise RuntimeError(f"Upkeep receivers not connected: {', '.join(missing)}")
-    rollup_triggers.set_enabled(connections[DEFAULT_DB_ALIAS], False)
 
 
 def reconnect_upkeep() -> None:
