@@ -16,9 +16,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 
 def _reset(sock: socket.socket) -> None:
-    """Close with a TCP reset, so the peer fails now rather than after a timeout."""
+    """Close with a TCP reset, so the peer fails now rather than after a timeout.
+
+    shutdown() first: a pump thread may be blocked in recv() on this socket, and
+    on Linux close() alone neither wakes it nor tells the peer anything while it
+    waits (the socket lives on until that recv returns). A client waiting for a
+    query's answer then hung until gunicorn killed its worker (bench row 17).
+    shutdown() ends the recv and the peer sees the connection end at once."""
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass
     sock.close()
@@ -107,8 +114,9 @@ class TcpProxy:
             with self._lock:
                 self._open.discard(source)
                 self._open.discard(target)
-            for sock in (source, target):
+            for sock in (source, target):  # shutdown() also ends the other direction's recv()
                 try:
-                    sock.close()
+                    sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+                sock.close()
