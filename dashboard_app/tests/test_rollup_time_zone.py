@@ -35,6 +35,12 @@ def test_a_new_time_zone_rebuilds_the_rollup_on_the_next_read(settings, make_scr
         assert read.values == fresh_counts()
         assert read.values["today_executions"] == 1  # only the 15:10 UTC run is on Seoul's 27th
 
+        # From then on the triggers count new runs on Seoul's days too.
+        make_execution(script, status="error", started_at=at("2026-11-26 14:50", "UTC"))  # Seoul: the 26th
+        make_execution(script, status="success", started_at=at("2026-11-26 15:20", "UTC"))  # Seoul: the 27th
+        assert stored_rollup() == fresh_rollup()
+        assert stats.get_stats().values["today_executions"] == 2
+
 
 @time_machine.travel(JUST_AFTER_MIDNIGHT_IN_SEOUL, tick=False)
 def test_check_reports_a_rollup_counted_in_another_zone_and_changes_nothing(settings, make_script):
