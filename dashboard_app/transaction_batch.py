@@ -2,7 +2,7 @@
 
 Django's on_commit() runs a callback per registration, and forgets the ones
 registered inside a savepoint that rolls back. Here each transaction gets one
-callback object per function that accumulates items (counter keys, days), so
+callback object per function that accumulates items (counter keys), so
 that a transaction writing 10,000 rows runs its upkeep once. A rolled-back
 transaction runs nothing.
 """
