@@ -153,6 +153,16 @@ def missing(connection) -> list[str]:
     return [name for name in TRIGGERS if name not in present]
 
 
+def problems(connection, zone: str) -> list[str]:
+    """What keeps the triggers from moving the rollup right, for refresh_stats --check: missing
+    or disabled ones, and on SQLite offsets that are no longer `zone`'s rules."""
+    if absent := missing(connection):
+        return [f"missing or disabled: {', '.join(absent)}"]
+    if connection.vendor == "sqlite" and rollup_triggers_sqlite.offsets_outdated(connection, zone):
+        return [f"their table of {zone}'s offsets differs from this Python's time zone database"]
+    return []
+
+
 def moves_rollup(connection) -> bool:
     """Whether this database moves the rollup itself (it has the triggers' code)."""
     return connection.vendor in {"postgresql", "sqlite"}

@@ -160,6 +160,15 @@ def remove(connection) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {OFFSETS}")
 
 
+def offsets_outdated(connection, zone: str) -> bool:
+    """Whether the table of offsets differs from the zone's rules as this Python reads
+    them (a tzdata upgrade that changed them, or a table edited by hand)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT since, offset_seconds FROM {OFFSETS} ORDER BY since")
+        stored = tuple(tuple(row) for row in cursor.fetchall())
+    return stored != zone_offsets(zone)
+
+
 def missing(connection) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(

@@ -147,3 +147,25 @@ def test_the_system_check_warns_of_missing_triggers_and_refresh_stats_puts_them_
     assert stored_rollup() == fresh_rollup()
     raw_insert(registry.pk, Status.ERROR, NOON)  # counted again
     assert stored_rollup() == fresh_rollup()
+
+
+def test_check_names_missing_triggers_and_refresh_stats_puts_them_back(registry):
+    from dashboard_app.rollup_triggers import set_enabled
+
+    set_enabled(connection, False)
+    with pytest.raises(CommandError, match="rollup triggers") as raised:
+        run("--check")
+    assert raised.value.returncode == 1
+    run()
+    assert "rollup triggers" not in run("--check")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's table of offsets")
+def test_check_names_offsets_that_are_no_longer_the_zones_rules(registry):
+    with connection.cursor() as cursor:  # as after a tzdata upgrade that moved a transition
+        cursor.execute("UPDATE dashboard_rollup_zone_offsets SET offset_seconds = offset_seconds + 3600")
+    with pytest.raises(CommandError, match="offsets differs") as raised:
+        run("--check")
+    assert raised.value.returncode == 1
+    run()
+    assert "every day equals a fresh count (ok)" in run("--check")

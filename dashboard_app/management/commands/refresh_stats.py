@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
 
-from dashboard_app import rollup_rebuild, stats
+from dashboard_app import rollup_rebuild, rollup_triggers, stats
 
 # Rollup cells listed one by one before the rest are summed up.
 SHOWN_CELLS = 20
@@ -60,6 +61,9 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write("rollup: every day equals a fresh count (ok)")
+            for problem in rollup_triggers.problems(connections[DEFAULT_DB_ALIAS], settings.TIME_ZONE):
+                self.stdout.write(f"rollup triggers: {problem} (DRIFT)")
+                drifted.append(f"rollup triggers ({problem})")
         if drifted:
             raise CommandError(f"Drifted: {'; '.join(drifted)}. Run refresh_stats to recount.", returncode=1)
 
