@@ -76,7 +76,7 @@ def running_from_noon_in_seoul(seoul):
 
 
 def fresh_counts() -> dict[str, int]:
-    """The four counters worked out here from the rows, independently of dashboard_app.stats.
+    """The four counters worked out here from the rows, independently of dashboard_app.counters.stats.
 
     An execution counts today when its start, seen in TIME_ZONE, falls on
     today's local date: the plain definition, so a test comparing it with
@@ -160,6 +160,54 @@ def _local_date(instant: datetime, zone):
         return instant.astimezone(zone).date()
     except OverflowError:  # year 1 or 9999 seen from a far zone: not today
         return None
+
+
+@pytest.fixture(autouse=True)
+def rollup_follows_time_zone(request):
+    """Tests change TIME_ZONE at will (the settings fixture, override_settings); a deployment
+    that changes it runs `manage.py refresh_stats`, which recounts the rollup in the new zone's
+    days. Here the rollup follows every change at once, as that operator would (a recount of a
+    near-empty test database costs a few queries), and starts each database test counting in
+    the zone it runs in. A test marked `rollup_zone_untouched` watches what happens before the
+    operator acts: its changes of TIME_ZONE are left alone."""
+    from django.core.signals import setting_changed
+
+    if not _opens_database(request):
+        yield
+        return
+    _recount_if_another_zone()
+    if request.node.get_closest_marker("rollup_zone_untouched"):
+        yield
+        return
+
+    def follow(setting, **kwargs):
+        if setting == "TIME_ZONE":
+            try:
+                _recount_if_another_zone()
+            except RuntimeError:  # the database is closed to this test by now (teardown)
+                pass
+
+    setting_changed.connect(follow)
+    yield
+    setting_changed.disconnect(follow)
+
+
+def _opens_database(request) -> bool:
+    for name in ("transactional_db", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+            return True
+    return request.node.get_closest_marker("django_db") is not None
+
+
+def _recount_if_another_zone() -> None:
+    from django.conf import settings
+
+    from dashboard_app.models import RollupZone
+    from dashboard_app.rollup import rebuild
+
+    if not RollupZone.objects.filter(pk=1, time_zone=settings.TIME_ZONE, complete=True).exists():
+        rebuild.rebuild()
 
 
 @pytest.fixture(autouse=True)

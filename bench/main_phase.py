@@ -29,7 +29,7 @@ def main(out_path: str) -> None:
     from bench import api_writes, dataset, reads, writes
     from bench.dataset import log
     from bench.sizes import from_env
-    from dashboard_app import stats
+    from dashboard_app.counters import stats
     from scripts_app.models import Script, ScriptExecution
 
     sizes = from_env()
@@ -85,15 +85,14 @@ def live_recompute_scaling(sizes) -> dict:
     from bench import dataset
     from bench.routing import using_database
     from bench.timing import median_seconds, paired_ratio
-    from dashboard_app import stats
+    from dashboard_app.counters import stats
     from scripts_app.models import ScriptExecution
 
     def live_recompute(using: str) -> float:
-        # `using` and the router both: get_stats() counts through the ORM (routed) and
-        # reconciles today's rollup rows on the connection it is given.
+        # The bench's router sends every read and write of get_stats() to the chosen database.
         def recompute() -> None:
             with using_database(using):
-                stats.get_stats(use_cache=False, using=using)
+                stats.get_stats(use_cache=False)
 
         return median_seconds(recompute, repeat=sizes.recompute_repeats)
 

@@ -2,11 +2,12 @@
 
 `python -m bench.migration OUT.json`, run by bench.run last on the databases
 the other phases used (BENCH_DB, BENCH_SMALL_DB). For each database: migrate
-dashboard_app back to 0001 (which drops the rollup), then, in a fresh process
-(bench.migrate_probe), forward to 0002_daily_runs, whose RunPython counts
-every execution into the rollup; that process reports its peak RSS and the
-migration's wall time. Then the rebuilt rollup is compared with a fresh count
-of every day (rollup_rebuild.compare), and a cached read of the counters
+dashboard_app back to 0001 (which drops the rollup and its triggers), then, in a
+fresh process (bench.migrate_probe), forward to 0004_rollup_triggers_as_sql,
+which installs the triggers and counts every execution into the rollup in one
+statement; that process reports its peak RSS and the migrations' wall time. Then
+the rebuilt rollup is compared with a fresh count of every day (rebuild.compare),
+and a cached read of the counters
 (stored by a read just before the migration, as on a running site, and
 younger than STATS_CACHE_TTL) with a fresh count of the tables.
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 import django
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-BEFORE, ROLLUP = "0001_initial", "0002_daily_runs"
+BEFORE, ROLLUP = "0001_initial", "0004_rollup_triggers_as_sql"
 
 
 def migrate_in_fresh_process(database_url: str) -> dict:
@@ -42,7 +43,8 @@ def main(out_path: str) -> None:
 
     from bench import dataset
     from bench.routing import using_database
-    from dashboard_app import rollup_rebuild, stats
+    from dashboard_app.counters import stats
+    from dashboard_app.rollup import rebuild
 
     result = {}
     for side, alias, url in (
@@ -53,12 +55,12 @@ def main(out_path: str) -> None:
             rows = dataset.table_rows()
             dataset.log(f"migration {ROLLUP} at {rows['executions']:,} executions, in a fresh process")
             # As on a running site: a dashboard has just stored the counters it read.
-            stats.get_stats(using=alias)
+            stats.get_stats()
             call_command("migrate", "dashboard_app", BEFORE, database=alias, verbosity=0, interactive=False)
             connections[alias].close()
             probe = migrate_in_fresh_process(url)
-            drifted = rollup_rebuild.compare(using=alias)
-            cached = stats.get_stats(using=alias)
+            drifted = rebuild.compare(using=alias)
+            cached = stats.get_stats()
             fresh = {key: counter.count(cached.day) for key, counter in stats.COUNTERS.items()}
         result[side] = {
             **probe,

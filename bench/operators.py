@@ -47,7 +47,7 @@ def main(out_path: str) -> None:
     from bench.load import Server, drive
     from bench.sizes import from_env
     from bench.timing import paired_ratio
-    from dashboard_app import stats
+    from dashboard_app.counters import stats
 
     sizes = QUICK if from_env().quick else FULL
     dataset.fresh_database()

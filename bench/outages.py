@@ -248,7 +248,7 @@ def _p99_ms(latencies: list[float]) -> float | None:
 
 
 def _report(plan: Plan, tally: Tally, log_text: str) -> dict:
-    from dashboard_app import stats
+    from dashboard_app.counters import stats
     from scripts_app.models import ScriptExecution
 
     def window(start: float, seconds: float) -> str:

@@ -2,8 +2,9 @@
 
 The scaling row times the live recompute on two tables, a small and a large
 one, in alternating turns so that noise from other load hits both alike.
-stats.get_stats() queries through the default managers, so a router sends
-every read and write inside the block to the chosen alias.
+get_stats() asks the routers which database to use (and queries through the
+default managers), so this router sends every read and write inside the block
+to the chosen alias: the product has no parameter for it.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ def main(out_path: str) -> None:
     from bench import dataset
     from bench.routing import using_database
     from bench.sizes import from_env
-    from dashboard_app import stats
+    from dashboard_app.counters import stats
 
     sizes = from_env()
     rng = random.Random(20261126)
@@ -43,7 +43,7 @@ def main(out_path: str) -> None:
         with using_database(alias):
             dataset.bench_user()
             dataset.seed(scripts=sizes.scripts, executions=total, days=sizes.days, today=today, rng=rng)
-            stats.get_stats(using=alias)  # the counters' rows, as a first visit would store them
+            stats.get_stats()  # the counters' rows, as a first visit would store them
             result[alias] = dataset.table_rows()
     Path(out_path).write_text(json.dumps({"database": dataset.database_label(), "rows": result}, indent=2))
 

@@ -182,7 +182,7 @@ def reader(barrier, results) -> None:
     """One reader, forked with no open connection: it opens its own."""
     from django.db import connections
 
-    from dashboard_app import stats
+    from dashboard_app.counters import stats
 
     try:
         barrier.wait(timeout=60)
@@ -198,7 +198,7 @@ def simultaneous_readers(readers: int, ttl: int) -> dict:
     from django.db import connections
     from django.utils import timezone
 
-    from dashboard_app import stats
+    from dashboard_app.counters import stats
     from dashboard_app.models import DashboardStat
     from scripts_app.dates import local_today
 
@@ -232,7 +232,7 @@ def main(out_path: str) -> None:
     os.environ["STATS_CACHE_TTL"] = str(sizes.stream_ttl)
     _setup()
     from bench import dataset
-    from dashboard_app import stats
+    from dashboard_app.counters import stats
 
     token = dataset.bench_token()
     raw = stream(sizes, token, Path(out_path).parent)

@@ -108,7 +108,8 @@ def _migration_rows(migration: dict) -> list[str]:
     return [
         row(
             "15",
-            f"migration `0002_daily_runs` (builds the rollup; fresh process): peak RSS at "
+            "migrations to `0004_rollup_triggers_as_sql` (build the rollup and its triggers; fresh process): "
+            f"peak RSS at "
             f"{large['rows']['executions']:,} ÷ at {small['rows']['executions']:,} executions",
             f"{mib(large['peak_kib'])} vs {mib(small['peak_kib'])} (before migrating: "
             f"{mib(large['peak_kib_before'])} vs {mib(small['peak_kib_before'])}); "
@@ -119,7 +120,8 @@ def _migration_rows(migration: dict) -> list[str]:
         ),
         row(
             "16",
-            f"migration `0002_daily_runs`: wall time at {large['rows']['executions']:,} executions "
+            "migrations to `0004_rollup_triggers_as_sql`: wall time at "
+            f"{large['rows']['executions']:,} executions "
             f"(at {small['rows']['executions']:,})",
             f"{large['seconds']:.1f} s vs {small['seconds']:.2f} s; "
             f"{large['rows']['executions'] / large['seconds']:,.0f} executions/s",

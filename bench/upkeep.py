@@ -1,10 +1,12 @@
 """Switch the dashboard's upkeep (counters and rollup) off and on again, for an on-versus-off ratio.
 
-A real switch: the dashboard_app receivers are disconnected by their
-dispatch_uid, so writes take exactly the code path they take in a project
-without the dashboard (no receivers: no transaction around a save, no rows
-read before a bulk write), and the triggers that move the rollup are
-disabled (PostgreSQL) or dropped (SQLite). Nothing in the product is forked.
+A real switch, driven from outside the product: the receivers dashboard_app connects (as
+dashboard_app.apps.script_receivers() declares them) are disconnected, so writes take exactly
+the code path they take in a project without the dashboard, and the database's triggers on
+script_executions are switched off: disabled on PostgreSQL; on SQLite, which cannot disable a
+trigger, dropped, and later created again the way `refresh_stats` repairs missing triggers
+(dashboard_app.rollup.triggers.reinstall). Nothing in the product is forked, and the product
+has no switch of its own for this.
 """
 
 from __future__ import annotations
@@ -12,52 +14,65 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.signals import post_delete, post_save, pre_delete
 
-from dashboard_app import rollup_triggers
-from scripts_app.models import Script
-from scripts_app.signals import rows_changed
-
-# (signal, sender, dispatch_uid) as dashboard_app.apps connects them.
-SCRIPT_RECEIVERS = (
-    (pre_delete, Script, "rollup_script_deleting"),
-    (post_save, Script, "stats_script_saved"),
-    (post_delete, Script, "stats_script_deleted"),
-    (rows_changed, Script, "stats_scripts_changed"),
-)
+from dashboard_app.apps import script_receivers
+from dashboard_app.rollup import triggers
 
 
 def disconnect_upkeep() -> None:
     """Receivers off in this process, and the triggers off for the whole database."""
     disconnect_receivers()
-    rollup_triggers.set_enabled(connections[DEFAULT_DB_ALIAS], False)
+    switch_triggers(connections[DEFAULT_DB_ALIAS], on=False)
 
 
 def disconnect_receivers() -> None:
     missing = [
         uid
-        for signal, sender, uid in SCRIPT_RECEIVERS
+        for signal, sender, _receiver, uid in script_receivers()
         if not signal.disconnect(sender=sender, dispatch_uid=uid)
     ]
     if missing:
-        # A renamed receiver would leave upkeep on and make "off" measure nothing.
+        # A receiver connected some other way would leave upkeep on and make "off" measure nothing.
         reconnect_upkeep()
         raise RuntimeError(f"Upkeep receivers not connected: {', '.join(missing)}")
 
 
 def reconnect_upkeep() -> None:
-    apps.get_app_config("dashboard_app").ready()  # connect() with a dispatch_uid is idempotent
-    rollup_triggers.set_enabled(connections[DEFAULT_DB_ALIAS], True)
+    for signal, sender, receiver, uid in script_receivers():
+        signal.connect(receiver, sender=sender, dispatch_uid=uid)  # idempotent with a dispatch_uid
+    switch_triggers(connections[DEFAULT_DB_ALIAS], on=True)
+
+
+def switch_triggers(connection, *, on: bool) -> None:
+    """The triggers on script_executions (the rollup's: the product has no others) on or off."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger "
+                "WHERE tgrelid = 'script_executions'::regclass AND NOT tgisinternal"
+            )
+            switch = "ENABLE" if on else "DISABLE"
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"ALTER TABLE script_executions {switch} TRIGGER {name}")
+        elif on:
+            if triggers.missing(connection):
+                triggers.reinstall(connection)
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'script_executions'"
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")  # several writers may switch at once
 
 
 def restore_derived_data() -> None:
     """After writes nobody announced: recount the rollup and mark every counter stale."""
-    from dashboard_app import rollup_rebuild, stats
+    from dashboard_app.counters import recount, stats
+    from dashboard_app.rollup import rebuild
 
-    rollup_rebuild.rebuild()
-    stats.mark_stale(stats.KEYS)
+    rebuild.rebuild()
+    recount.mark_stale(stats.KEYS)
 
 
 @contextmanager
@@ -66,7 +81,7 @@ def upkeep_off(*, net_zero: bool = False) -> Iterator[None]:
     and the derived data is restored (restore_derived_data) unless the caller says the
     writes inside left the executions as they found them (`net_zero`); the scripts'
     counters are marked stale either way."""
-    from dashboard_app import stats
+    from dashboard_app.counters import recount, stats
 
     disconnect_upkeep()
     try:
@@ -74,6 +89,6 @@ def upkeep_off(*, net_zero: bool = False) -> Iterator[None]:
     finally:
         reconnect_upkeep()
         if net_zero:
-            stats.mark_stale(stats.KEYS)
+            recount.mark_stale(stats.KEYS)
         else:
             restore_derived_data()

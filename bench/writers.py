@@ -66,7 +66,7 @@ def reader(seconds: float, barrier, results) -> None:
     _setup()
     from django.db import connection
 
-    from dashboard_app import stats
+    from dashboard_app.counters import stats
 
     reads, errors = 0, 0
     barrier.wait()
@@ -114,7 +114,8 @@ def main(out_path: str) -> None:
     from bench import dataset
     from bench.sizes import from_env
     from bench.upkeep import reconnect_upkeep, restore_derived_data
-    from dashboard_app import rollup_rebuild, stats
+    from dashboard_app.counters import stats
+    from dashboard_app.rollup import rebuild
 
     sizes = from_env()
     dataset.fresh_database()
@@ -137,7 +138,7 @@ def main(out_path: str) -> None:
                 restore_derived_data()
     # The last round ran with upkeep and a racing reader: no update may be lost.
     drifted = stats.drifted(stats.check_drift())
-    rollup_drift = rollup_rebuild.compare()
+    rollup_drift = rebuild.compare()
     cached = stats.get_stats()
     fresh = {key: counter.count(cached.day) for key, counter in stats.COUNTERS.items()}
 

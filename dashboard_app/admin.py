@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from dashboard_app.models import DashboardStat
 
 admin.site.site_header = _("Workflow dashboard administration")

@@ -1,6 +1,24 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
+
+
+def script_receivers() -> tuple:
+    """(signal, sender, receiver, dispatch_uid) for every receiver the dashboard connects: all on
+    writes of scripts. Runs need none: triggers in the database count them (dashboard_app.rollup)."""
+    from django.db.models.signals import post_delete, post_save, pre_delete
+
+    from dashboard_app import receivers
+    from scripts_app.models import Script
+    from scripts_app.signals import rows_changed
+
+    return (
+        (post_save, Script, receivers.script_saved, "stats_script_saved"),
+        (pre_delete, Script, receivers.script_deleting, "rollup_script_deleting"),
+        (post_delete, Script, receivers.script_deleted, "stats_script_deleted"),
+        (rows_changed, Script, receivers.scripts_changed, "stats_scripts_changed"),
+    )
 
 
 class DashboardAppConfig(AppConfig):
@@ -8,16 +26,15 @@ class DashboardAppConfig(AppConfig):
     verbose_name = _("Dashboard")
 
     def ready(self) -> None:
-        from dashboard_app import checks, receivers, rollup  # noqa: F401 (checks registers itself)
-        from scripts_app import run_counts
-        from scripts_app.models import Script
-        from scripts_app.signals import rows_changed
+        from django.db.models.signals import post_migrate
 
-        # The scripts' lists count their runs from the rollup, not the table.
-        run_counts.register(rollup)
+        from dashboard_app import checks  # noqa: F401 (registers the system checks)
+        from dashboard_app.rollup import reads, zone
+        from scripts_app import run_history
 
-        post_save.connect(receivers.script_saved, sender=Script, dispatch_uid="stats_script_saved")
-        pre_delete.connect(receivers.script_deleting, sender=Script, dispatch_uid="rollup_script_deleting")
-        post_delete.connect(receivers.script_deleted, sender=Script, dispatch_uid="stats_script_deleted")
-        rows_changed.connect(receivers.scripts_changed, sender=Script, dispatch_uid="stats_scripts_changed")
-        # Runs need no receivers: triggers in the database move the rollup (rollup_triggers.py).
+        # The scripts' lists, the API and the admin read runs per day from the rollup.
+        run_history.register(reads)
+        for signal, sender, receiver, dispatch_uid in script_receivers():
+            signal.connect(receiver, sender=sender, dispatch_uid=dispatch_uid)
+        # `flush` empties the zone's row with every table: count in TIME_ZONE's days again.
+        post_migrate.connect(zone.record_if_missing, sender=self, dispatch_uid="rollup_zone_after_migrate")

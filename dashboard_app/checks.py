@@ -1,9 +1,10 @@
-"""Run-time checks of the database: SQLite's settings, and the rollup's time zone.
+"""Run-time checks of the database: SQLite's settings, and the rollup's triggers and time zone.
 
 PRAGMAs can silently not apply (journal_mode stays "memory" for an in-memory
-database, init_command may be overridden), so ask the live connection. And a
-rollup counted in another zone than TIME_ZONE is rebuilt on the first read,
-which on a large table takes a while: say so before it happens.
+database, init_command may be overridden), so ask the live connection. A
+rollup without its triggers misses every run recorded meanwhile, and one
+counted in another zone than TIME_ZONE cannot be read until `refresh_stats`
+recounts it: say so before anyone wonders why pages are slow.
 `migrate` and `check --database default` run them.
 """
 
@@ -47,31 +48,30 @@ def check_sqlite_settings(app_configs=None, databases=None, **kwargs) -> list[Er
 
 @register(Tags.database)
 def check_rollup_zone(app_configs=None, databases=None, **kwargs) -> list[Warning]:
-    from dashboard_app import rollup_triggers
-    from dashboard_app.rollup_rebuild import zone_of_rollup
+    from dashboard_app.rollup import triggers, zone
 
     warnings = []
     for alias in databases or []:
         try:
-            counted_in = zone_of_rollup(alias)
+            counted_in = zone.counted_zone(alias)
         except DatabaseError:  # not migrated yet
             continue
-        if counted_in is not None and rollup_triggers.moves_rollup(connections[alias]):
-            if absent := rollup_triggers.missing(connections[alias]):
-                warnings.append(
-                    Warning(
-                        f"The rollup's triggers on script_executions are missing or disabled: "
-                        f"{', '.join(absent)}. Runs recorded now are not counted in it.",
-                        hint="Run `manage.py refresh_stats`: it recounts the rollup and installs them.",
-                        id="dashboard_app.W003",
-                    )
+        if counted_in is not None and (absent := triggers.missing(connections[alias])):
+            warnings.append(
+                Warning(
+                    f"The rollup's triggers on script_executions are missing or disabled: "
+                    f"{', '.join(absent)}. Runs recorded now are not counted in it.",
+                    hint="Run `manage.py refresh_stats`: it creates them again and recounts the rollup.",
+                    id="dashboard_app.W003",
                 )
+            )
         if counted_in is not None and counted_in != settings.TIME_ZONE:
             warnings.append(
                 Warning(
                     f"The rollup of runs per day counts local days of {counted_in}, but TIME_ZONE is "
                     f"{settings.TIME_ZONE}.",
-                    hint="It is rebuilt on the first read; run `manage.py refresh_stats` to do it now.",
+                    hint="Until `manage.py refresh_stats` recounts it, pages and the API count the "
+                    "executions themselves (right, and slower). Run it now, or as the release step.",
                     id="dashboard_app.W002",
                 )
             )

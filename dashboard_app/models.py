@@ -1,4 +1,5 @@
-"""The cached dashboard counters (the `dashboard_stats` table)."""
+"""The dashboard's tables: the cached counters (dashboard_stats), the rollup of runs per day
+(dashboard_daily_runs) and the zone whose days it counts (dashboard_rollup_zone)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from scripts_app.dates import local_today
 
 
 class DashboardStat(models.Model):
-    """One cached counter. dashboard_app.stats owns every read and write of it.
+    """One cached counter. dashboard_app.counters.stats owns every read and write of it.
 
     `stale` and `version` make concurrent upkeep safe: a write marks the row
     stale and bumps `version` after it commits, and a recompute stores its
@@ -46,8 +47,9 @@ class DailyRuns(models.Model):
     Every read of history (today's counters, the chart, the lists' totals)
     sums these rows instead of counting executions, so it costs the same at
     ten million executions as at ten thousand. Triggers in the database move
-    these counts in every statement that writes executions (rollup_triggers.py);
-    rollup_rebuild.py recounts them. A day is a local date in `RollupZone.time_zone`.
+    these counts in every statement that writes executions (migration 0004);
+    dashboard_app.rollup.rebuild recounts them. A day is a local date in
+    `RollupZone.time_zone`.
     """
 
     day = models.DateField(_("day"))
@@ -79,14 +81,16 @@ class DailyRuns(models.Model):
 
 
 class RollupZone(models.Model):
-    """The time zone whose local days the rollup counts (one row).
+    """The time zone whose local days the rollup counts (one row, id 1), read by the triggers
+    at every write.
 
-    A change of TIME_ZONE moves every day boundary: the rollup notices it
-    here and is rebuilt rather than silently wrong.
+    A change of TIME_ZONE moves every day boundary: until `refresh_stats` has recounted every
+    day in the new zone (`complete`), reads count the executions instead (rollup.zone).
     """
 
     time_zone = models.CharField(_("time zone"), max_length=64)
     rebuilt_at = models.DateTimeField(_("rebuilt at"), default=timezone.now)
+    complete = models.BooleanField(_("every day recounted"), default=True)
 
     class Meta:
         db_table = "dashboard_rollup_zone"

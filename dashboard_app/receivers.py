@@ -1,9 +1,10 @@
-"""Signal receivers that keep the script counters true. Each is a line or two.
+"""Signal receivers on writes of scripts, connected in apps.py. Each is a line or two.
 
-Writes of scripts: they work out which counters a write touched; marking
-those stale runs once per transaction, after commit (transaction_batch).
-Writes of executions need no receiver: triggers in the database move the
-rollup (rollup_triggers.py), and today's counters are read from it.
+They work out which of the scripts' counters a write touched; marking those stale runs
+once per transaction, after commit (counters.transaction_batch). Before a script is
+deleted, its rollup rows go first, so that the triggers find nothing of it to take away
+as its runs are deleted. Writes of executions need no receiver: triggers in the database
+move the rollup (dashboard_app.rollup), and today's counters are read from it.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from dashboard_app import stats, touched
+from dashboard_app.counters import stats, touched
+from dashboard_app.counters.recount import mark_stale_after_write
+from dashboard_app.counters.transaction_batch import add_after_commit
 from dashboard_app.models import DailyRuns
-from dashboard_app.recount import mark_stale_after_write
-from dashboard_app.transaction_batch import add_after_commit
 
 logger = logging.getLogger(__name__)
 

@@ -1,11 +1,11 @@
 """Admin for scripts and their runs.
 
 The activate/deactivate actions write with QuerySet.update(), which announces
-the change (scripts_app.signals.rows_changed) so that derived data such as the
-dashboard counters stays true.
+the change (scripts_app.signals.rows_changed) so that the dashboard's counters of
+scripts stay true.
 
 The executions changelist never counts the executions table to draw a page:
-its count and its date hierarchy come from run_counts (the rollup) wherever
+its count and its date hierarchy come from run_history (the rollup) wherever
 its filters are whole local days and a status (admin_terms), and it does not
 count the unfiltered table at all (show_full_result_count).
 """
@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from scripts_app import run_counts
+from scripts_app import run_history
 from scripts_app.admin_terms import run_terms
 from scripts_app.models import Script, ScriptExecution
-from scripts_app.run_counts import KnownCountPaginator
+from scripts_app.run_history import KnownCountPaginator
 from scripts_app.templatetags.run_format import run_duration
 
 
@@ -63,7 +63,7 @@ class ScriptExecutionAdmin(admin.ModelAdmin):
         terms = run_terms(request.GET)
         if terms is None:  # a search, or a filter that is not whole days: count as Django does
             return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
-        count = run_counts.count_runs(first=terms.first, last=terms.last, status=terms.status)
+        count = run_history.count_runs(terms)
         return KnownCountPaginator(queryset, per_page, orphans, allow_empty_first_page, count=count)
 
     @admin.display(description=_("duration"))

@@ -1,16 +1,16 @@
-"""What the executions changelist's filters mean in run_counts' terms: local days and a status.
+"""What the executions changelist's filters mean as a RunFilter: local days and a status.
 
 The admin filters executions by status, by started_at ranges (the "Started
 at" filter: today, the past 7 days, this month, this year) and by the date
 hierarchy (year, month, day). Each of these is a range of whole local days
-and a status, which run_counts answers without counting the table. A search
+and a status, which run_history answers without counting the table. A search
 or any other parameter has no such terms: the admin then counts as usual.
 """
 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.admin.views.main import (
@@ -25,39 +25,26 @@ from django.contrib.admin.views.main import (
 
 from scripts_app.dates import local_zone
 from scripts_app.models import Status
+from scripts_app.run_filter import RunFilter
 
 # Parameters that choose how the list is shown, not which rows are in it.
 PRESENTATION = {ALL_VAR, ORDER_VAR, PAGE_VAR, IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_VAR, ERROR_FLAG}
 FIELD = "started_at"
 
 
-@dataclass(frozen=True)
-class RunTerms:
-    first: date | None = None
-    last: date | None = None
-    status: str | None = None
-
-    def narrowed(self, first: date, last: date) -> RunTerms:
-        return RunTerms(
-            first=max(first, self.first) if self.first else first,
-            last=min(last, self.last) if self.last else last,
-            status=self.status,
-        )
-
-
-def run_terms(params) -> RunTerms | None:
+def run_terms(params) -> RunFilter | None:
     """The changelist's filters as whole local days and a status, or None if they are not."""
-    terms = RunTerms()
+    terms = RunFilter()
     hierarchy = {}
     for name, value in params.items():
         if name in PRESENTATION or value == "":
             continue
         if name == "status__exact" and value in Status.values:
-            terms = RunTerms(terms.first, terms.last, status=value)
+            terms = replace(terms, status=value)
         elif name == f"{FIELD}__gte" and (day := _local_midnight_day(value)) is not None:
-            terms = terms.narrowed(day, date.max)
+            terms = terms.narrowed(day, None)
         elif name == f"{FIELD}__lt" and (day := _local_midnight_day(value)) is not None and day > date.min:
-            terms = terms.narrowed(date.min, day - timedelta(days=1))
+            terms = terms.narrowed(None, day - timedelta(days=1))
         elif name in (f"{FIELD}__year", f"{FIELD}__month", f"{FIELD}__day") and value.isdigit():
             hierarchy[name.rsplit("__", 1)[1]] = int(value)
         else:

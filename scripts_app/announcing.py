@@ -1,14 +1,19 @@
-"""How scripts_app tells other apps exactly what a write changed, in the write's own transaction.
+"""How scripts_app tells other apps what a write of scripts changed. Scripts only: runs need
+no announcing, because triggers in the database count every write of them (README, "How a
+write reaches the counters").
 
-Derived data (the dashboard's counters and per-day rollup) must change with
-the rows it is derived from: both commit, or neither does. So every write of
-a model with receivers runs its receivers inside its transaction: save()
-opens one when there is none, and the bulk writes below do the same.
+Django's post_save carries no "before". TracksSavedState remembers the tracked fields as last
+read from or written to the database, so a receiver can tell what a save changed without
+another query, and save() runs inside a transaction whenever someone listens, so that what
+the receivers schedule commits with the write or not at all.
 
-Bulk writes send no per-row signal in Django. For them the queryset itself
-reads the tracked fields of the rows it is about to change (locking them, so
-no concurrent writer can change them in between), writes, reads them again,
-and announces each row's (before, after) through scripts_app.signals.rows_changed.
+Bulk writes (QuerySet.update(), bulk_create(), bulk_update()) send no per-row signal in
+Django (a QuerySet.delete() of scripts does: their post_delete receivers make Django delete
+them row by row). For them AnnouncingQuerySet reads the tracked
+fields of the rows it is about to change (locking them, so that no concurrent writer can
+change them in between), writes, reads them again, and announces each row's (before, after)
+through scripts_app.signals.rows_changed, inside the write's transaction. The dashboard
+listens, and marks stale the counters such a write can move (total and inactive scripts).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from django.db import models, router, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 
 from scripts_app.signals import rows_changed
 
@@ -69,19 +74,10 @@ class TracksSavedState(models.Model):
         return getattr(self, "_saved_state", None)
 
     def current_state(self) -> State:
-        """The tracked fields as the database stores them (a start given as text is
-        saved as the instant it names, so it is read as one here too)."""
+        """The tracked fields as the database stores them (a value given in another type,
+        such as text, is read as the field saves it)."""
         meta = self._meta
         return {name: meta.get_field(name).to_python(self.__dict__.get(name)) for name in self.tracked_fields}
-
-    @classmethod
-    def stored_state(cls, pk: Any, using: str) -> State | None:
-        """The tracked fields of row `pk` as the database holds them now (locked
-        until the transaction ends, where the database can), or None if absent."""
-        rows = cls._base_manager.using(using).filter(pk=pk).values(*cls.tracked_fields)
-        if transaction.get_connection(using).in_atomic_block:
-            rows = rows.select_for_update()
-        return rows.first()
 
 
 class AnnouncingQuerySet(models.QuerySet):
@@ -115,33 +111,6 @@ class AnnouncingQuerySet(models.QuerySet):
                 changes = [(None, obj.current_state()) for obj in created]
                 rows_changed.send(sender=self.model, changes=changes, using=self.db)
         return created
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        # A model with delete receivers gets a post_delete per row from Django;
-        # one without has its rows deleted in one statement, announced here.
-        if (
-            post_delete.has_listeners(self.model)
-            or not rows_changed.has_listeners(self.model)
-            or self.query.is_sliced
-            or self.query.distinct
-            or self._fields is not None
-        ):
-            return super().delete()  # (which refuses the last three)
-        with transaction.atomic(using=self.db, savepoint=False):
-            before = self._locked_states()
-            total, per_model = 0, {}
-            for chunk in _chunks(list(before)):
-                count, counts = models.QuerySet.delete(self._by_pk(chunk))
-                total += count
-                for label, number in counts.items():
-                    per_model[label] = per_model.get(label, 0) + number
-            if before:
-                changes = [(state, None) for state in before.values()]
-                rows_changed.send(sender=self.model, changes=changes, using=self.db)
-        return total, per_model
-
-    delete.alters_data = True
-    delete.queryset_only = True
 
     # ------------------------------------------------------------ helpers
 

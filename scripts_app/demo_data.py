@@ -2,9 +2,9 @@
 
 Used by `manage.py seed_demo` and by the benchmarks. Rows are written with
 bulk_create in batches inside one transaction, so an interrupted run leaves
-nothing half-written, and every batch is announced through
-scripts_app.signals.rows_changed like any other bulk write: whoever keeps
-derived data (the dashboard) hears of it and stays true.
+nothing half-written. The new scripts are announced like any bulk write of
+scripts (scripts_app.signals.rows_changed), and the database's triggers count
+each batch of runs into the dashboard's rollup: the counters stay true.
 """
 
 from __future__ import annotations

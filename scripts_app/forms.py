@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from scripts_app.filters import LocalDayField
+from scripts_app.dates import day_window
 from scripts_app.models import Script, Status
+from scripts_app.run_filter import RunFilter
+
+
+class LocalDayField(forms.DateField):
+    """A local calendar date whose window the database can represent."""
+
+    def clean(self, value):
+        day = super().clean(value)
+        if day is not None:
+            try:
+                day_window(day)
+            except OverflowError:
+                raise ValidationError(_("This date is out of range."), code="out_of_range") from None
+        return day
 
 
 class ScriptForm(forms.ModelForm):
@@ -43,3 +58,11 @@ class ExecutionFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
     )
+
+    def run_filter(self) -> RunFilter:
+        """The filters as given (call after is_valid(); an unbound form selects every run)."""
+        chosen = self.cleaned_data if self.is_bound else {}
+        script = chosen.get("script")
+        return RunFilter.of(
+            day=chosen.get("date"), script_id=script.pk if script else None, status=chosen.get("status")
+        )

@@ -6,14 +6,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scripts_app.announcing import AnnouncingQuerySet, TracksSavedState
 from scripts_app.dates import day_window
-from scripts_app.signals import rows_changed
 
 
 class ScriptQuerySet(AnnouncingQuerySet):
@@ -77,6 +76,10 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+# A run in one of these is over; `running` is the only other status.
+ENDED_STATUSES = (Status.SUCCESS, Status.ERROR, Status.CANCELLED)
+
+
 # The instants every supported database can store *and* Python can read back:
 # PostgreSQL would store 0001-01-01 00:00+14:00 (year 0 in UTC), then fail
 # every read of that row.
@@ -84,7 +87,7 @@ EARLIEST_INSTANT = datetime.min.replace(tzinfo=UTC)
 LATEST_INSTANT = datetime.max.replace(tzinfo=UTC)
 
 
-class ScriptExecutionQuerySet(AnnouncingQuerySet):
+class ScriptExecutionQuerySet(models.QuerySet):
     def started_on(self, day: date) -> ScriptExecutionQuerySet:
         """Executions whose started_at falls on a local day (an indexed range)."""
         start, end = day_window(day)
@@ -98,7 +101,11 @@ class ScriptExecutionQuerySet(AnnouncingQuerySet):
         return self.started_on(day).failed()
 
 
-class ScriptExecution(TracksSavedState):
+class ScriptExecution(models.Model):
+    """One run of a script. Nothing in Python watches its writes: triggers in the database
+    count every insert, update and delete into the dashboard's rollup (README, "How a write
+    reaches the counters"), so bulk writes and raw SQL are counted like save()."""
+
     script = models.ForeignKey(
         Script,
         verbose_name=_("script"),
@@ -113,7 +120,6 @@ class ScriptExecution(TracksSavedState):
     error_message = models.TextField(_("error message"), blank=True, default="")
 
     objects = ScriptExecutionQuerySet.as_manager()
-    tracked_fields = ("script_id", "status", "started_at")
 
     class Meta:
         db_table = "script_executions"
@@ -165,17 +171,3 @@ class ScriptExecution(TracksSavedState):
             )
         if self.status == Status.RUNNING and self.completed_at:
             raise ValidationError({"completed_at": _("A running execution has no completion time.")})
-
-    def delete(self, using: str | None = None, keep_parents: bool = False):
-        # Executions have no delete receivers, so that Django deletes a script's
-        # runs with one statement; the deletion of one run is announced instead,
-        # with the state the database held (another process may have changed it).
-        using = using or self._state.db or DEFAULT_DB_ALIAS
-        if not rows_changed.has_listeners(ScriptExecution):
-            return super().delete(using=using, keep_parents=keep_parents)
-        with transaction.atomic(using=using, savepoint=False):
-            stored = self.stored_state(self.pk, using)
-            deleted = super().delete(using=using, keep_parents=keep_parents)
-            if stored is not None:
-                rows_changed.send(sender=ScriptExecution, changes=[(stored, None)], using=using)
-        return deleted

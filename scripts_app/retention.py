@@ -1,8 +1,8 @@
 """Pruning old executions in batches, keeping each script's most recent run.
 
-Deletes go through the ORM (ScriptExecutionQuerySet.delete), which announces
-each batch with scripts_app.signals.rows_changed, so derived data such as the
-dashboard counters stays true without this module knowing of it.
+Each batch is one DELETE statement; the database's triggers take the deleted runs
+out of the dashboard's rollup inside that statement, so the counters stay true
+without this module knowing of them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""The forms that create, edit and delete scripts, and the executions list.
+"""The pages of scripts and their runs: the scripts with their health, one script's page,
+the forms that create, edit and delete a script, and the executions list.
 
-The scripts list and each script's page show health from the dashboard's rollup:
-they are dashboard_app.script_pages. Reads come from selectors; writes are plain CRUD.
+Health and the runs per day come through run_history (the dashboard's rollup where it is
+registered), so each page costs the same whatever the history holds.
 """
 
 from __future__ import annotations
@@ -10,19 +11,62 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import CreateView, DeleteView, UpdateView
 
-from scripts_app import run_counts
+from scripts_app import chart, health, history, run_history
+from scripts_app.dates import local_today
 from scripts_app.forms import ExecutionFilterForm, ScriptForm
 from scripts_app.models import Script, ScriptExecution
-from scripts_app.run_counts import KnownCountPaginator
-from scripts_app.selectors import executions_matching
+from scripts_app.run_history import KnownCountPaginator
 
+SCRIPTS_PER_PAGE = 100
 EXECUTIONS_PER_PAGE = 50
+RECENT_RUNS = 50
+SCRIPT_CHART_DAYS = 30
+
+
+@login_required
+@ensure_csrf_cookie  # the active switches post with it
+def script_list(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort")
+    scripts = health.with_health(Script.objects.with_last_execution(), local_today())
+    if sort in health.SORTS:
+        scripts = scripts.order_by(*health.SORTS[sort], "execution_order", "id")
+    else:
+        sort = None
+    page = Paginator(scripts, SCRIPTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "scripts_app/script_list.html",
+        {"page_obj": page, "sort": sort, "page_query": f"sort={sort}" if sort else ""},
+    )
+
+
+@login_required
+@ensure_csrf_cookie
+def script_page(request: HttpRequest, pk: int) -> HttpResponse:
+    today = local_today()
+    script = get_object_or_404(health.with_health(Script.objects.with_last_execution(), today), pk=pk)
+    runs = ScriptExecution.objects.filter(script=script).order_by("-started_at", "-id")[:RECENT_RUNS]
+    per_day = history.runs_per_day(days=SCRIPT_CHART_DAYS, today=today, script_id=pk)
+    return render(
+        request,
+        "scripts_app/script_page.html",
+        {
+            "script": script,
+            "today": today,
+            "rate_first_day": health.rate_window(today)[0],
+            "durations": health.median_duration(script.pk, today),
+            "runs": runs,
+            "chart": chart.bar_chart(per_day),
+        },
+    )
 
 
 class ScriptFormMixin(LoginRequiredMixin, PermissionRequiredMixin, SuccessMessageMixin):
@@ -63,12 +107,9 @@ def execution_list(request: HttpRequest) -> HttpResponse:
         # A filter we cannot read shows nothing rather than an unfiltered list.
         executions, count = ScriptExecution.objects.none(), 0
     else:
-        filters = form.cleaned_data if form.is_bound else {}
-        script, status, day = filters.get("script"), filters.get("status"), filters.get("date")
-        executions = executions_matching(script=script, status=status, day=day)
-        count = run_counts.count_runs(
-            first=day, last=day, script_id=script.pk if script else None, status=status or None
-        )
+        runs = form.run_filter()
+        executions = runs.executions(ScriptExecution.objects.select_related("script"))
+        count = run_history.count_runs(runs)
     page = KnownCountPaginator(executions, EXECUTIONS_PER_PAGE, count=count).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,4 +1,5 @@
-"""The sign-in page, throttled so that passwords cannot be guessed at speed."""
+"""Signing in (the page, the admin's form, the API token endpoint), throttled so that
+passwords cannot be guessed at speed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 
 class LoginThrottle(SimpleRateThrottle):
@@ -75,3 +77,10 @@ def throttled_admin_login(request: HttpRequest, **kwargs) -> HttpResponse:
             response["Retry-After"] = str(max(1, round(throttle.wait() or 60)))
             return response
     return admin.site.login(request, **kwargs)
+
+
+class ThrottledObtainAuthToken(ObtainAuthToken):
+    """POST username and password, get the API token; throttled per client address."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"

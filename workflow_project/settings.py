@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dashboard_app.pages.context.rollup_notice",
             ],
         },
     },
@@ -177,7 +178,7 @@ TIME_ZONE = os.environ.get("TIME_ZONE") or host_time_zone()
 USE_I18N = True
 USE_TZ = True
 
-LOGIN_URL = "login"
+LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -284,8 +285,6 @@ else:
     # would leave the session alive in the others' caches.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-LOGIN_URL = "/accounts/login/"
-
 REST_FRAMEWORK = {
     # Token first, so that an anonymous request gets 401 with WWW-Authenticate.
     # No BasicAuthentication: it would hash a password on every request.
@@ -293,11 +292,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["workflow_project.api.ReadAuthenticatedWriteWithModelPermission"],
-    "DEFAULT_PAGINATION_CLASS": "workflow_project.api.StandardPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["common.api.ReadAuthenticatedWriteWithModelPermission"],
+    "DEFAULT_PAGINATION_CLASS": "common.api.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "workflow_project.api_views.exception_handler",
+    "EXCEPTION_HANDLER": "common.errors.exception_handler",
     # Throttle counts live in Django's cache: shared by all workers when REDIS_URL is set.
     "DEFAULT_THROTTLE_RATES": {
         "auth": os.environ.get("AUTH_THROTTLE_RATE") or "10/minute",
@@ -349,7 +348,7 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # Cron fires in the host's zone, which may differ from TIME_ZONE, so the reset
 # is scheduled hourly at the minute on which TIME_ZONE's midnight falls: one
 # run always lands at local midnight whatever the host zone or DST. The reset
-# is idempotent and reads never depend on it (dashboard_app.stats rolls over
+# is idempotent and reads never depend on it (dashboard_app.counters.stats rolls over
 # by itself), so the other runs are harmless.
 CRONJOBS = [
     (

@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import sys
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-# Errors of a database that is away (down, restarting, unreachable), not of a bug.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
-RETRY_AFTER_SECONDS = 5
-API_MESSAGE = "The database is unavailable; try again shortly."
+from common.errors import API_MESSAGE, DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

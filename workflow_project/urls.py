@@ -1,24 +1,15 @@
+"""The site's routes: each app's own (pages and API), plus what belongs to the project:
+signing in and out, the admin, the API's schema and docs, the language switch."""
+
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
-from django.urls import include, path, re_path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
-from dashboard_app.api import DashboardStatsView
-from dashboard_app.history_api import DashboardHistoryView
-from dashboard_app.metrics_view import metrics
-from dashboard_app.script_api import ScriptHealthViewSet
-from scripts_app.api import ExecutionViewSet
-from workflow_project.api_views import ThrottledObtainAuthToken
-from workflow_project.auth_views import ThrottledLoginView, throttled_admin_login
+from workflow_project.auth_views import ThrottledLoginView, ThrottledObtainAuthToken, throttled_admin_login
 
 # A database that cannot be reached answers 503 with Retry-After (pages and API), not 500.
 handler500 = "workflow_project.unavailable.server_error"
-
-router = DefaultRouter()
-# The scripts with their health (from the dashboard's rollup); scripts_app's own viewset is plain CRUD.
-router.register("scripts", ScriptHealthViewSet)
-router.register("executions", ExecutionViewSet)
 
 urlpatterns = [
     # Sign-in is throttled (workflow_project/auth_views.py); admin/login/ comes
@@ -26,11 +17,6 @@ urlpatterns = [
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("admin/login/", throttled_admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
-    # With or without the trailing slash, and no redirect either way.
-    re_path(r"^api/dashboard/stats/?$", DashboardStatsView.as_view(), name="dashboard-stats"),
-    re_path(r"^api/dashboard/history/?$", DashboardHistoryView.as_view(), name="dashboard-history"),
-    # Prometheus scrapes /metrics, without a trailing slash, by default.
-    path("metrics", metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (/api/docs/?script),
     # and our template drops the page's inline <style>: both would break the CSP.
@@ -40,8 +26,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
-    path("api/", include(router.urls)),
-    # Only sign-out: password reset by e-mail is not offered (no mail is set up).
+    # Only sign-out: password reset by e-mail is not offered.
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("scripts_app.urls")),

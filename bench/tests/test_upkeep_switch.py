@@ -4,7 +4,7 @@ import pytest
 
 from bench.upkeep import disconnect_upkeep, reconnect_upkeep, upkeep_off
 from conftest import fresh_rollup, stored_rollup
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from dashboard_app.models import DailyRuns, DashboardStat
 from scripts_app.models import ScriptExecution, Status
 

@@ -5,37 +5,17 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-def build_rollup(apps, schema_editor):
-    """Count the existing executions into the rollup, one local day at a time (memory holds
-    one day's counts per script at most). On PostgreSQL, first hold writers off until this
-    migration commits: the rebuild installs the triggers that move the rollup from then on
-    (dashboard_app/rollup_triggers.py), so no run is missed or counted twice. (SQLite's
-    migration holds the database's write lock throughout.)"""
-    from dashboard_app.rollup_rebuild import Models, rebuild
+def recount_daily_counters(apps, schema_editor):
+    """The day's counters are served as their value plus what the rollup moved since it was
+    counted (rollup_total, just added as 0): recount them on the next read.
 
-    connection = schema_editor.connection
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("LOCK TABLE script_executions IN SHARE MODE")
-    models_then = Models(
-        apps.get_model("scripts_app", "ScriptExecution"),
-        apps.get_model("dashboard_app", "DailyRuns"),
-        apps.get_model("dashboard_app", "RollupZone"),
-    )
-    rebuild(connection.alias, models_then)
-    # The day's counters are now served as their value plus what the rollup moved since
-    # it was counted (rollup_total, just added as 0): recount them on the next read.
+    This migration creates the rollup's tables only. (Until the triggers became fixed SQL it
+    also counted the rollup and installed them from Python; 0004 does both now, from text
+    that cannot change afterwards.)"""
     DashboardStat = apps.get_model("dashboard_app", "DashboardStat")
-    DashboardStat.objects.using(connection.alias).filter(
+    DashboardStat.objects.using(schema_editor.connection.alias).filter(
         stat_key__in=["today_executions", "today_failed_scripts"]
     ).update(stale=True, version=models.F("version") + 1)
-
-
-def remove_triggers(apps, schema_editor):
-    from dashboard_app import rollup_triggers
-
-    if rollup_triggers.moves_rollup(schema_editor.connection):
-        rollup_triggers.remove(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
@@ -82,5 +62,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('day', 'script'), name='daily_runs_day_script')],
             },
         ),
-        migrations.RunPython(build_rollup, remove_triggers),
+        migrations.RunPython(recount_daily_counters, migrations.RunPython.noop),
     ]

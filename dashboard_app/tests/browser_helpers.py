@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard_app import stats
+from dashboard_app.counters import stats
 
 # Chromium reports each Content-Security-Policy violation in the console, e.g.
 # "Refused to apply inline style because it violates the following Content

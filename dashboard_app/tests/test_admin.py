@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from dashboard_app.models import DashboardStat
 from scripts_app.models import Script
 

@@ -3,7 +3,7 @@
 import pytest
 from django.db import OperationalError
 
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from scripts_app.models import Status
 
 pytestmark = pytest.mark.usefixtures("noon_in_seoul")

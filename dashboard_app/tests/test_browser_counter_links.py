@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from dashboard_app.tests.browser_helpers import counters_shown
 
 pytestmark = pytest.mark.django_db(transaction=True)

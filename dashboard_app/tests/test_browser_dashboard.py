@@ -9,9 +9,9 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from dashboard_app import stats
-from dashboard_app.bootstrap import load_sample_data
+from dashboard_app.counters import stats
 from dashboard_app.tests.browser_helpers import counters_shown, post_api, stats_from_api
+from scripts_app.sample_data import load_sample_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,9 +6,9 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from dashboard_app import stats
+from dashboard_app.counters import stats
+from dashboard_app.pages.dashboard import ACTIVE_WINDOW_SECONDS
 from dashboard_app.tests.browser_helpers import counters_shown, post_api
-from dashboard_app.views import ACTIVE_WINDOW_SECONDS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

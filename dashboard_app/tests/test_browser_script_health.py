@@ -9,9 +9,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dashboard_app.tests.browser_helpers import counters_shown
-from dashboard_app.tests.test_script_health import expected_health
 from scripts_app.dates import day_start, local_today
 from scripts_app.models import Status
+from scripts_app.tests.test_script_health import expected_health
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from conftest import at
-from dashboard_app import recount, stat_rows, stats
+from dashboard_app.counters import recount, stat_rows, stats
 from dashboard_app.models import DashboardStat
 from scripts_app.models import Script
 
@@ -75,7 +75,7 @@ def test_a_row_from_the_future_heals_at_once(warm):
 
 def test_a_stale_marked_row_is_recomputed(warm):
     corrupt(stat_value=7)
-    stats.mark_stale(["total_scripts"])
+    recount.mark_stale(["total_scripts"])
     assert stats.get_stats().values["total_scripts"] == 1
 
 
@@ -98,7 +98,7 @@ def test_a_recompute_never_overwrites_a_write_that_committed_while_it_counted(cl
     rows = stat_rows.read_rows(stats.KEYS)  # the slow reader's step 1
     old_count = stats.COUNTERS["total_scripts"].count(stats.local_today())  # step 2
     make_script()  # a write commits meanwhile; in tests its upkeep runs at once
-    stats.mark_stale(["total_scripts"])  # (what the upkeep does after commit)
+    recount.mark_stale(["total_scripts"])  # (what the upkeep does after commit)
     recount._store(
         "total_scripts",
         old_count,

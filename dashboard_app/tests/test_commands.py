@@ -9,7 +9,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from conftest import at
-from dashboard_app import stats
+from dashboard_app.counters import recount, stats
 from dashboard_app.models import DashboardStat
 from scripts_app.models import Status
 
@@ -75,7 +75,7 @@ def test_check_exit_code_from_the_command_line(registry):
 def test_check_ignores_rows_already_marked_for_recompute(registry):
     run("refresh_stats")
     DashboardStat.objects.filter(stat_key="total_scripts").update(stat_value=9)
-    stats.mark_stale(["total_scripts"])
+    recount.mark_stale(["total_scripts"])
     assert "awaiting recompute" in run("refresh_stats", "--check")
 
 

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from conftest import fresh_rollup, stored_rollup
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from dashboard_app.models import DashboardStat
 from dashboard_app.tests.concurrency import Worker, midday_zone, start_together
 from scripts_app.models import Script

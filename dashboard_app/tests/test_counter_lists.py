@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from conftest import at
-from dashboard_app import stats
+from dashboard_app.counters import stats
 
 NOON = at("2026-11-26 12:00", "Asia/Seoul")
 

@@ -3,7 +3,7 @@
 import time_machine
 
 from conftest import at
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from scripts_app.models import Status
 
 NOW = "2026-11-26 12:00"

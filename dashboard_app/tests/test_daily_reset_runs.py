@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from conftest import at, fresh_counts
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from scripts_app.models import Script, ScriptExecution, Status
 
 pytestmark = pytest.mark.django_db(transaction=True)

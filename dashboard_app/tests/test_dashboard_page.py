@@ -9,7 +9,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from conftest import at
-from dashboard_app import stats
+from dashboard_app.counters import stats
 
 NOON = at("2026-11-26 12:00", "Asia/Seoul")
 

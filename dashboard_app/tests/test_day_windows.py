@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from conftest import at
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from scripts_app.models import Status
 
 UTC = ZoneInfo("UTC")

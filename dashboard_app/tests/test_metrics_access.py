@@ -6,7 +6,7 @@ import pytest
 from django.db import OperationalError
 
 from conftest import user_with
-from dashboard_app import stats
+from dashboard_app.counters import stats
 
 TOKEN = "a-long-random-scrape-token-for-tests-0123456789"
 

@@ -8,7 +8,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import NOON_IN_SEOUL, fresh_counts
-from dashboard_app import metrics, stats
+from dashboard_app.api import prometheus as metrics
+from dashboard_app.counters import stats
 from scripts_app.models import Status
 
 pytestmark = pytest.mark.usefixtures("noon_in_seoul")

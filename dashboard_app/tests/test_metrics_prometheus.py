@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import fresh_counts
-from dashboard_app import metrics
+from dashboard_app.api import prometheus as metrics
 from scripts_app.models import Status
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from conftest import at, fresh_counts
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from scripts_app.models import ScriptExecution, Status
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import NOON_IN_SEOUL as NOON
 from conftest import fresh_rollup, stored_rollup
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from scripts_app.models import ScriptExecution, Status
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("running_from_noon_in_seoul")]

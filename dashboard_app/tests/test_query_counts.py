@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from scripts_app.models import ScriptExecution, Status
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import NOON_IN_SEOUL as NOON
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from scripts_app.models import Script, ScriptExecution, Status
 
 pytestmark = pytest.mark.usefixtures("noon_in_seoul")

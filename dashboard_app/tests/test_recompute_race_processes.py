@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from dashboard_app.models import DashboardStat
 from dashboard_app.tests.concurrency import Worker, start_together
 from scripts_app.models import Script

@@ -14,8 +14,9 @@ from django.db import connection
 
 from conftest import NOON_IN_SEOUL as NOON
 from conftest import fresh_counts, fresh_rollup, stored_rollup
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from dashboard_app.models import DailyRuns
+from dashboard_app.tests.triggers_off import switch_off_rollup_triggers
 from scripts_app.models import ScriptExecution, Status
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -135,10 +136,9 @@ def test_runs_at_the_edges_of_the_calendar_are_rebuilt_like_any_other(registry):
 
 def test_the_system_check_warns_of_missing_triggers_and_refresh_stats_puts_them_back(registry):
     from dashboard_app.checks import check_rollup_zone
-    from dashboard_app.rollup_triggers import set_enabled
 
     assert check_rollup_zone(databases=["default"]) == []
-    set_enabled(connection, False)
+    switch_off_rollup_triggers(connection)
     raw_insert(registry.pk, Status.ERROR, NOON)  # not counted: no trigger saw it
     (warning,) = check_rollup_zone(databases=["default"])
     assert warning.id == "dashboard_app.W003"
@@ -150,9 +150,7 @@ def test_the_system_check_warns_of_missing_triggers_and_refresh_stats_puts_them_
 
 
 def test_check_names_missing_triggers_and_refresh_stats_puts_them_back(registry):
-    from dashboard_app.rollup_triggers import set_enabled
-
-    set_enabled(connection, False)
+    switch_off_rollup_triggers(connection)
     with pytest.raises(CommandError, match="rollup triggers") as raised:
         run("--check")
     assert raised.value.returncode == 1

@@ -3,6 +3,7 @@ count is the day Python's zoneinfo gives, at transitions, across the calendar, i
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from dashboard_app import rollup_triggers_sqlite
+from dashboard_app.rollup.triggers import MIGRATION
+from dashboard_app.rollup.triggers import sqlite as rollup_triggers_sqlite
 from scripts_app.models import EARLIEST_INSTANT, LATEST_INSTANT
 
 pytestmark = [
@@ -34,7 +36,8 @@ ZONES = [
 
 
 def day_as_the_triggers_count_it(instant: datetime) -> date | None:
-    sql = f"SELECT {rollup_triggers_sqlite._DAY.format(run='run')} FROM (SELECT %s AS started_at) AS run"
+    local_day = importlib.import_module(MIGRATION)._local_day  # the expression the triggers use
+    sql = f"SELECT {local_day('run')} FROM (SELECT %s AS started_at) AS run"
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(instant)])
         (day,) = cursor.fetchone()
@@ -73,7 +76,7 @@ AROUND_NOW = utc_instants(datetime(1850, 1, 1, tzinfo=UTC), datetime(2200, 1, 1,
 
 @pytest.mark.parametrize("zone", ZONES)
 def test_the_triggers_count_each_run_on_the_local_day_zoneinfo_gives(zone):
-    rollup_triggers_sqlite.install(connection, zone)  # undone with the test's transaction
+    rollup_triggers_sqlite.write_zone_data(connection, zone)  # undone with the test's transaction
     tz = ZoneInfo(zone)
 
     @hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -85,13 +88,13 @@ def test_the_triggers_count_each_run_on_the_local_day_zoneinfo_gives(zone):
 
 
 def test_a_fraction_of_a_second_before_midnight_is_still_that_day():
-    rollup_triggers_sqlite.install(connection, "Asia/Seoul")
+    rollup_triggers_sqlite.write_zone_data(connection, "Asia/Seoul")
     last_moment = datetime(2026, 11, 26, 23, 59, 59, 999999, tzinfo=ZoneInfo("Asia/Seoul"))
     assert day_as_the_triggers_count_it(last_moment) == date(2026, 11, 26)
 
 
 def test_starts_whose_local_date_is_outside_the_calendar_are_left_out_as_in_python():
-    rollup_triggers_sqlite.install(connection, "Pacific/Kiritimati")
+    rollup_triggers_sqlite.write_zone_data(connection, "Pacific/Kiritimati")
     assert day_as_the_triggers_count_it(LATEST_INSTANT) is None
-    rollup_triggers_sqlite.install(connection, "Etc/GMT+12")
+    rollup_triggers_sqlite.write_zone_data(connection, "Etc/GMT+12")
     assert day_as_the_triggers_count_it(EARLIEST_INSTANT) is None

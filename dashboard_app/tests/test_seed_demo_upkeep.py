@@ -7,7 +7,7 @@ import time_machine
 from django.core.management import call_command
 
 from conftest import at
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from scripts_app.demo_data import SeedPlan, seed_demo
 
 AFTERNOON = at("2026-11-26 15:00", "Asia/Seoul")

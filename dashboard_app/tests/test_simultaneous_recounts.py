@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import fresh_counts
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from dashboard_app.models import DashboardStat
 from dashboard_app.tests.concurrency import Worker, midday_zone, start_together
 from scripts_app.models import Script, ScriptExecution, Status

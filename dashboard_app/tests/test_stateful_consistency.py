@@ -41,7 +41,7 @@ from hypothesis.stateful import (
 )
 
 from conftest import FailingStatements, at, fresh_counts, fresh_rollup, stored_rollup
-from dashboard_app import recount, stats
+from dashboard_app.counters import recount, stats
 from dashboard_app.models import DashboardStat
 from dashboard_app.tests.registry_driver import (
     CLOCK_STEPS,

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import NOON_IN_SEOUL
-from dashboard_app import stats
-from dashboard_app.stats import Stats
-from dashboard_app.stats_etag import copy_is_current, stats_etag
+from dashboard_app.counters import stats
+from dashboard_app.counters.etag import copy_is_current, stats_etag
+from dashboard_app.counters.stats import Stats
 
 pytestmark = pytest.mark.usefixtures("noon_in_seoul")
 

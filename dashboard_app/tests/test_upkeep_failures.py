@@ -4,7 +4,7 @@ import pytest
 from django.db import connection, transaction
 
 from conftest import FailingStatements, fresh_counts, fresh_rollup, stored_rollup
-from dashboard_app import recount, stats, touched
+from dashboard_app.counters import recount, stats, touched
 from dashboard_app.models import DashboardStat
 from scripts_app.models import Script, ScriptExecution, Status
 

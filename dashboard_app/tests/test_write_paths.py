@@ -17,7 +17,7 @@ from django.db import transaction
 
 from conftest import NOON_IN_SEOUL as NOON
 from conftest import fresh_rollup, stored_rollup
-from dashboard_app import stats
+from dashboard_app.counters import stats
 from dashboard_app.models import DashboardStat
 from scripts_app.models import Script, ScriptExecution, Status
 

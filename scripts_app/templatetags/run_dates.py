@@ -1,7 +1,7 @@
-"""The executions changelist's date hierarchy, with its days read from run_counts.
+"""The executions changelist's date hierarchy, with its days read from run_history.
 
 Django's own tag lists the days (months, years) that have rows with a
-DISTINCT over the whole filtered table; this one asks run_counts (the
+DISTINCT over the whole filtered table; this one asks run_history (the
 rollup) which days have runs, wherever the changelist's filters are whole
 local days and a status (admin_terms), and falls back to Django's otherwise.
 The output is the same, for the same template.
@@ -17,7 +17,7 @@ from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from scripts_app import run_counts
+from scripts_app import run_history
 from scripts_app.admin_terms import FIELD, run_terms
 from scripts_app.dates import local_zone
 
@@ -91,16 +91,13 @@ def run_date_hierarchy(cl) -> dict:
 
 def _days_with_runs(terms, *, year: str | None, month: str | None) -> list[datetime.date]:
     """The days with runs the shown level needs: of one month, of one year, or all."""
-    first, last = datetime.date.min, datetime.date.max
+    first = last = None
     if year:
         first, last = datetime.date(int(year), 1, 1), datetime.date(int(year), 12, 31)
         if month:
             first = datetime.date(int(year), int(month), 1)
             last = (first + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
-    terms = terms.narrowed(first, last)
-    if terms.first > terms.last:
-        return []
-    return run_counts.days_with_runs(first=terms.first, last=terms.last, status=terms.status)
+    return run_history.days_with_runs(terms.narrowed(first, last))
 
 
 def _first_and_last_day(runs) -> tuple[datetime.date, datetime.date] | None:

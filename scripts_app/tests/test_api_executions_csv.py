@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import NOON_IN_SEOUL, at
-from scripts_app.csv_export import COLUMNS, defused
+from scripts_app.api.csv_export import COLUMNS, defused
 from scripts_app.models import ScriptExecution, Status
 
 pytestmark = pytest.mark.usefixtures("noon_in_seoul")

@@ -109,7 +109,7 @@ def test_the_crawl_finds_every_part_of_the_site():
         "api-schema",
         "dashboard-stats",
         "script-list",
-        "scriptexecution-detail",
+        "api:scriptexecution-detail",
     } <= names
     assert len(ROUTES) > 30
 

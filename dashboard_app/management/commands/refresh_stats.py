@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from dashboard_app import rollup_rebuild, rollup_triggers, stats
+from dashboard_app.counters import stats
+from dashboard_app.models import RollupZone
+from dashboard_app.rollup import rebuild, triggers, zone
 
 # Rollup cells listed one by one before the rest are summed up.
 SHOWN_CELLS = 20
@@ -12,9 +14,10 @@ SHOWN_CELLS = 20
 
 class Command(BaseCommand):
     help = (
-        "Recount everything derived from the tables (the per-day rollup of runs and the four "
-        "dashboard counters), store it and print the counters. With --check, compare all of it "
-        "with a fresh count instead, change nothing, and exit 1 naming what drifted."
+        "Recount everything derived from the tables (the per-day rollup of runs, in TIME_ZONE's "
+        "days, and the four dashboard counters), store it and print the counters; create the "
+        "rollup's triggers again if some are missing. With --check, compare all of it with a "
+        "fresh count instead, change nothing, and exit 1 naming what drifted."
     )
 
     def add_arguments(self, parser) -> None:
@@ -24,6 +27,11 @@ class Command(BaseCommand):
         if check:
             self.check_only()
             return
+        connection = connections[DEFAULT_DB_ALIAS]
+        if absent := triggers.missing(connection):
+            with transaction.atomic():
+                triggers.reinstall(connection)
+            self.stdout.write(f"rollup triggers: created again ({', '.join(absent)})")
         for key, value in stats.refresh_stats().values.items():
             self.stdout.write(f"{key}: {value}")
 
@@ -38,34 +46,42 @@ class Command(BaseCommand):
                 state = f"DRIFT: cached {item.cached}"
             self.stdout.write(f"{item.key}: {item.fresh} ({state})")
         drifted = stats.drifted(report)
-        zone = rollup_rebuild.zone_of_rollup()
-        if zone != settings.TIME_ZONE:
+        counted_in = zone.counted_zone()
+        if counted_in != settings.TIME_ZONE:
             self.stdout.write(
-                f"rollup: counts local days of {zone}, TIME_ZONE is {settings.TIME_ZONE} (DRIFT)"
+                f"rollup: counts local days of {counted_in}, TIME_ZONE is {settings.TIME_ZONE} (DRIFT)"
             )
             drifted.append("rollup time zone")
+        elif not RollupZone.objects.filter(pk=1, complete=True).exists():
+            self.stdout.write("rollup: a recount of every day did not finish (DRIFT)")
+            drifted.append("rollup recount unfinished")
         else:
-            cells = rollup_rebuild.compare()
-            for cell in cells[:SHOWN_CELLS]:
-                self.stdout.write(
-                    f"rollup {cell.day} script {cell.script_id}: stored {_runs(cell.stored)}, "
-                    f"fresh {_runs(cell.fresh)} (DRIFT)"
-                )
-            if len(cells) > SHOWN_CELLS:
-                self.stdout.write(f"... and {len(cells) - SHOWN_CELLS} more rollup rows (DRIFT)")
-            days = sorted({str(cell.day) for cell in cells})
-            if cells:
-                drifted.append(
-                    f"rollup ({len(cells)} rows on {len(days)} days: {', '.join(days[:5])}"
-                    f"{', ...' if len(days) > 5 else ''})"
-                )
-            else:
-                self.stdout.write("rollup: every day equals a fresh count (ok)")
-            for problem in rollup_triggers.problems(connections[DEFAULT_DB_ALIAS], settings.TIME_ZONE):
-                self.stdout.write(f"rollup triggers: {problem} (DRIFT)")
-                drifted.append(f"rollup triggers ({problem})")
+            drifted += self.compare_rollup()
         if drifted:
             raise CommandError(f"Drifted: {'; '.join(drifted)}. Run refresh_stats to recount.", returncode=1)
+
+    def compare_rollup(self) -> list[str]:
+        drifted = []
+        cells = rebuild.compare()
+        for cell in cells[:SHOWN_CELLS]:
+            self.stdout.write(
+                f"rollup {cell.day} script {cell.script_id}: stored {_runs(cell.stored)}, "
+                f"fresh {_runs(cell.fresh)} (DRIFT)"
+            )
+        if len(cells) > SHOWN_CELLS:
+            self.stdout.write(f"... and {len(cells) - SHOWN_CELLS} more rollup rows (DRIFT)")
+        days = sorted({str(cell.day) for cell in cells})
+        if cells:
+            drifted.append(
+                f"rollup ({len(cells)} rows on {len(days)} days: {', '.join(days[:5])}"
+                f"{', ...' if len(days) > 5 else ''})"
+            )
+        else:
+            self.stdout.write("rollup: every day equals a fresh count (ok)")
+        for problem in triggers.problems(connections[DEFAULT_DB_ALIAS], settings.TIME_ZONE):
+            self.stdout.write(f"rollup triggers: {problem} (DRIFT)")
+            drifted.append(f"rollup triggers ({problem})")
+        return drifted
 
 
 def _runs(per_status: dict[str, int]) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from dashboard_app import stats
+from dashboard_app.counters import stats
 
 
 class Command(BaseCommand):

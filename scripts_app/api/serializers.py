@@ -1,0 +1,167 @@
+"""How scripts and runs look in the API, and what a write of them must satisfy (a 400 naming
+the field, never a database error)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from common.api import MAX_ID
+from scripts_app import health
+from scripts_app.dates import local_today
+from scripts_app.models import Script, ScriptExecution, Status
+
+INT32 = 2**31
+
+
+class LastExecutionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    started_at = serializers.DateTimeField()
+
+
+class HealthSerializer(serializers.Serializer):
+    runs_today = serializers.IntegerField(help_text="Runs started today (local date), any status.")
+    failures_today = serializers.IntegerField(help_text="Of those, how many failed.")
+    success_rate_7d = serializers.FloatField(
+        allow_null=True,
+        help_text="Of the runs started in the last 7 local days that ended, the share that succeeded "
+        "(0 to 1); null when none ended.",
+    )
+    recent_results = serializers.ListField(
+        child=serializers.ChoiceField(choices=Status.choices),
+        help_text=f"The statuses of the last {health.RECENT_RESULTS} runs, oldest first.",
+    )
+
+
+class ScriptSerializer(serializers.ModelSerializer):
+    description = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
+    execution_order = serializers.IntegerField(required=False, min_value=-INT32, max_value=INT32 - 1)
+    last_execution = serializers.SerializerMethodField()
+    health = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Script
+        fields = [
+            "id",
+            "name",
+            "description",
+            "active",
+            "execution_order",
+            "created_at",
+            "updated_at",
+            "last_execution",
+            "health",
+        ]
+
+    def validate_description(self, value: str | None) -> str:
+        return value or ""
+
+    @extend_schema_field(LastExecutionSerializer(allow_null=True))
+    def get_last_execution(self, script: Script) -> dict[str, Any] | None:
+        if hasattr(script, "last_status"):  # annotated by with_last_execution()
+            last = {"status": script.last_status, "started_at": script.last_started_at}
+        else:
+            last = script.executions.order_by("-started_at", "-id").values("status", "started_at").first()
+        if not last or last["status"] is None:
+            return None
+        return LastExecutionSerializer(last).data
+
+    @extend_schema_field(HealthSerializer)
+    def get_health(self, script: Script) -> dict:
+        if not hasattr(script, "runs_today"):  # a script just written, not read with its health
+            script = health.with_health(Script.objects.filter(pk=script.pk), local_today()).get()
+        return {
+            "runs_today": script.runs_today,
+            "failures_today": script.failures_today,
+            "success_rate_7d": script.success_rate,
+            "recent_results": health.recent_results(script),
+        }
+
+
+class ScriptIdField(serializers.PrimaryKeyRelatedField):
+    """A script id; out-of-range or non-integer ids are a 400, never a database error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if isinstance(data, str) and not data.isdigit():
+            self.fail("incorrect_type", data_type="str")
+        if not 1 <= int(data) <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(int(data))
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A datetime the database can hold in UTC; anything else is a 400, not an OverflowError.
+
+    DRF checks for overflow only for aware input: a naive 0001-01-01T00:00
+    read in a zone east of UTC (or 9999-12-31T23:59 west of it) falls outside
+    Python's datetime range when DRF converts it to UTC to validate it.
+    """
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
+class ExecutionSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: BoundedDateTimeField,
+    }
+    script = ScriptIdField(queryset=Script.objects.all())
+    script_name = serializers.CharField(source="script.name", read_only=True)
+    error_message = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
+    duration_ms = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScriptExecution
+        fields = [
+            "id",
+            "script",
+            "script_name",
+            "status",
+            "started_at",
+            "completed_at",
+            "error_message",
+            "duration_ms",
+        ]
+        extra_kwargs = {"started_at": {"required": False}}
+
+    def validate_error_message(self, value: str | None) -> str:
+        return value or ""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        current = self.instance
+        status = attrs.get("status", current.status if current else None)
+        started_at = attrs.get("started_at", current.started_at if current else timezone.now())
+        if "completed_at" in attrs:
+            completed_at = attrs["completed_at"]
+        else:
+            completed_at = current.completed_at if current else None
+            if current and current.status == Status.RUNNING and status != Status.RUNNING:
+                # A runner reporting the end of a run without saying when: now.
+                now = timezone.now()
+                if now >= started_at:
+                    attrs["completed_at"] = completed_at = now
+        if status == Status.RUNNING and completed_at is not None:
+            raise serializers.ValidationError(
+                {"completed_at": _("A running execution has no completion time.")}
+            )
+        if completed_at is not None and completed_at < started_at:
+            raise serializers.ValidationError(
+                {"completed_at": _("The completion time may not be earlier than the start time.")}
+            )
+        return attrs
+
+    def get_duration_ms(self, execution: ScriptExecution) -> int | None:
+        if execution.completed_at is None or execution.started_at is None:
+            return None
+        return round((execution.completed_at - execution.started_at).total_seconds() * 1000)

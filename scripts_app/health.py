@@ -1,0 +1,74 @@
+"""Each script's health: runs and failures today, the success rate of the last 7 local days,
+its last results, and (for one script) its median run time.
+
+Today's and the week's figures come from run_history (the dashboard's rollup where it is
+registered), so a list of scripts with their health costs the same whatever the history
+holds: a few subqueries per script, each reading at most 7 rollup rows or the last few runs
+through the (script, started_at) index.
+
+The success rate is the share of the runs that ended (succeeded, failed or were cancelled)
+in those 7 days that succeeded; a script none of whose runs ended has no rate (None), and
+sorts after every script that has one.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast, NullIf
+
+from scripts_app import run_history
+from scripts_app.models import Script, ScriptExecution
+from scripts_app.run_filter import RunFilter
+
+RATE_DAYS = 7
+RECENT_RESULTS = 10
+
+# Ways to sort a list of scripts by health, worst first (nulls last: never run, never rated).
+SORTS = {
+    "failures": [F("failures_today").desc(), F("success_rate").asc(nulls_last=True)],
+    "success_rate": [F("success_rate").asc(nulls_last=True), F("failures_today").desc()],
+}
+
+
+def with_health(scripts: QuerySet[Script], today: date) -> QuerySet[Script]:
+    """`scripts` annotated with runs_today, failures_today, succeeded_7d, ended_7d,
+    success_rate (None when nothing ended) and recent_0 (the last run's status) to
+    recent_9."""
+    scripts = run_history.annotate_figures(scripts, today=today, first=rate_window(today)[0])
+    latest = ScriptExecution.objects.filter(script=OuterRef("pk")).order_by("-started_at", "-id")
+    latest = latest.values("status")
+    return scripts.annotate(
+        success_rate=Cast("succeeded_7d", FloatField()) / NullIf(Cast("ended_7d", FloatField()), 0.0),
+        **{f"recent_{n}": Subquery(latest[n : n + 1]) for n in range(RECENT_RESULTS)},
+    )
+
+
+def recent_results(script: Script) -> list[str]:
+    """The statuses of the script's last runs, oldest first (as a strip reads, left to right)."""
+    statuses = (getattr(script, f"recent_{n}", None) for n in range(RECENT_RESULTS))
+    return [status for status in statuses if status is not None][::-1]
+
+
+def rate_window(today: date) -> tuple[date, date]:
+    """The local days the success rate counts: today and the 6 before it."""
+    return today - timedelta(days=RATE_DAYS - 1), today
+
+
+@dataclass(frozen=True)
+class Durations:
+    median: timedelta | None
+    counted: int  # runs that ended with a completion time in the window
+
+
+def median_duration(script_id: int, today: date) -> Durations:
+    """The median run time of the script's runs started in the last 7 local days that
+    have ended, read from its runs in that window (the (script, started_at) index)."""
+    first, last = rate_window(today)
+    week = RunFilter(first=first, last=last, script_id=script_id)
+    times = week.executions().filter(completed_at__isnull=False).values_list("started_at", "completed_at")
+    durations = [completed - started for started, completed in times]
+    return Durations(statistics.median(durations) if durations else None, len(durations))
