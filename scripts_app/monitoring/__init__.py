@@ -1,0 +1,1 @@
+"""Schedules, states and pings: knowing when each script is due and what did not run."""
