@@ -143,8 +143,9 @@ def guarded_requests() -> Iterator[RequestGuard]:
 
 def _install_urllib3_guard() -> None:
     # urllib3's HTTPConnection looks create_connection up in this module at each connect,
-    # so replacing it here reaches every connection requests opens, redirects and proxies
-    # included. Outside a guarded_requests block the replacement calls the original as is.
+    # so replacing it here reaches every connection requests opens, each redirect hop
+    # included (through an HTTP proxy, the proxy is the address checked). Outside a
+    # guarded_requests block the replacement calls the original as is.
     import urllib3.util.connection as urllib3_connection
 
     if getattr(urllib3_connection.create_connection, "alerts_guard", False):
@@ -185,7 +186,7 @@ def target_errors(kind: str, target: str) -> str | None:
     if kind == "webhook":
         return webhook_url_error(target) or _resolved_host_error(urlsplit(target).hostname or "")
     if kind == "apprise":
-        return _apprise_url_error(target)
+        return apprise_service(target)[1]
     return _("Unknown channel kind “%(kind)s”.") % {"kind": kind}
 
 
@@ -200,6 +201,10 @@ def webhook_url_error(url: str) -> str | None:
         return _("Only http and https URLs are allowed, not “%(scheme)s”.") % {"scheme": split.scheme}
     if not split.hostname:
         return _("The URL names no host.")
+    try:
+        split.hostname.encode("idna")
+    except UnicodeError:
+        return _("The URL's host name is not valid.")
     if split.username is not None or split.password is not None:
         return _("Put no user name or password in the URL: the channel's secret signs each request.")
     return None
@@ -217,10 +222,6 @@ def _resolved_host_error(host: str) -> str | None:
     except OSError:
         return None
     return None
-
-
-def _apprise_url_error(url: str) -> str | None:
-    return apprise_service(url)[1]
 
 
 def apprise_service(url: str) -> tuple[Any, str | None]:

@@ -91,7 +91,7 @@ def test_the_url_never_appears_in_the_outcome_or_the_logs(http_receiver, caplog)
 def test_an_unsupported_service_is_refused_without_showing_its_url(caplog):
     caplog.set_level(logging.DEBUG)
 
-    outcome = send(f"mailto://alerts:{PASSWORD}@mail.example.com")
+    outcome = send("mailto://alerts:" + PASSWORD + "@mail.example.com")
 
     assert (outcome.delivered, outcome.status) == (False, "")
     assert "not supported" in outcome.error

@@ -53,6 +53,13 @@ def test_it_posts_the_event_as_json_with_its_id_in_a_header(http_receiver):
     }
 
 
+def test_a_path_with_spaces_and_hangul_is_sent_escaped(http_receiver):
+    outcome = send(http_receiver.url("/hooks/야간 백업?team=a%20b"))
+
+    assert outcome.delivered
+    assert http_receiver.requests[0].path == "/hooks/%EC%95%BC%EA%B0%84%20%EB%B0%B1%EC%97%85?team=a%20b"
+
+
 def test_a_summary_lists_its_scripts(http_receiver):
     scripts = [(1, "a", "down", "missed"), (2, "b", "down", "failed")]
     send(http_receiver.url(), kind="summary", script_id=None, last_run=None, scripts=scripts)

@@ -23,7 +23,7 @@ import ssl
 import threading
 import time
 from contextlib import suppress
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,8 @@ RESPONSE_LIMIT = 4096
 USER_AGENT = "workflow-dashboard-alerts/1"
 
 _TLS = ssl.create_default_context()
+# What may stand in a request target unescaped (RFC 3986), "%" included so escapes stay as they are.
+_URL_CHARACTERS = "/?#[]@!$&'()*+,;=-._~%:"
 
 
 def signature(body: bytes, secret: str) -> str:
@@ -81,7 +83,7 @@ def _post(
 ) -> tuple[int, str, bytes]:
     """POST `body` and return the answer's status code, Location header and first bytes."""
     tls = url.scheme.lower() == "https"
-    host = url.hostname or ""
+    host = (url.hostname or "").encode("idna").decode("ascii")
     port = url.port or (443 if tls else 80)
     sock = safety.open_connection(host, port, timeout=deadline.remaining())
     if tls:
@@ -94,7 +96,8 @@ def _post(
                 sock = _TLS.wrap_socket(sock, server_hostname=host)
             # A connection that has a socket sends on it and never connects (or resolves) itself.
             connection.sock = sock
-            path = (url.path or "/") + (f"?{url.query}" if url.query else "")
+            # Characters a browser would have escaped (spaces, non-ASCII) are escaped here too.
+            path = quote((url.path or "/") + (f"?{url.query}" if url.query else ""), safe=_URL_CHARACTERS)
             connection.request("POST", path, body=body, headers=headers)
             response = connection.getresponse()
             return response.status, response.getheader("Location", ""), response.read(RESPONSE_LIMIT)
