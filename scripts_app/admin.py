@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from scripts_app import run_history
 from scripts_app.admin_terms import run_terms
+from scripts_app.forms import SCHEDULE_FIELDS, ScriptForm
 from scripts_app.models import Script, ScriptExecution
 from scripts_app.run_history import KnownCountPaginator
 from scripts_app.templatetags.run_format import run_duration
@@ -26,11 +27,18 @@ from scripts_app.templatetags.run_format import run_duration
 
 @admin.register(Script)
 class ScriptAdmin(admin.ModelAdmin):
-    list_display = ["name", "active", "execution_order", "updated_at"]
-    list_filter = ["active"]
+    form = ScriptForm  # the schedule checked as the API and the pages check it
+    list_display = ["name", "active", "state", "next_due", "execution_order", "updated_at"]
+    list_filter = ["active", "state"]
     search_fields = ["name", "description"]
     ordering = ["execution_order", "id"]
     actions = ["activate", "deactivate"]
+    readonly_fields = ["state", "next_due", "last_flip_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "description", "active", "execution_order"]}),
+        (_("Expected schedule"), {"fields": SCHEDULE_FIELDS}),
+        (_("State"), {"fields": ["state", "next_due", "last_flip_at"]}),
+    ]
 
     @admin.action(description=_("Activate selected scripts"), permissions=["change"])
     def activate(self, request, queryset) -> None:

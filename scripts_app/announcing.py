@@ -108,7 +108,7 @@ class AnnouncingQuerySet(models.QuerySet):
                 # Which rows were inserted, and what a conflict overwrote, is not known.
                 rows_changed.send(sender=self.model, changes=None, using=self.db)
             elif created:
-                changes = [(None, obj.current_state()) for obj in created]
+                changes = [(None, {"pk": obj.pk, **obj.current_state()}) for obj in created]
                 rows_changed.send(sender=self.model, changes=changes, using=self.db)
         return created
 
@@ -124,7 +124,7 @@ class AnnouncingQuerySet(models.QuerySet):
     def _locked_states(self) -> dict[Any, State]:
         """The tracked fields of every row this queryset matches, locked in primary-key order."""
         rows = self.order_by("pk").select_for_update(of=("self",)).values("pk", *self.model.tracked_fields)
-        return {row.pop("pk"): row for row in rows}
+        return {row["pk"]: row for row in rows}
 
     def _by_pk(self, pks: list[Any]) -> models.QuerySet:
         return self.model._base_manager.using(self.db).filter(pk__in=pks)
@@ -133,7 +133,7 @@ class AnnouncingQuerySet(models.QuerySet):
         states = {}
         for chunk in _chunks(pks):
             for row in self._by_pk(chunk).values("pk", *self.model.tracked_fields):
-                states[row.pop("pk")] = row
+                states[row["pk"]] = row
         return states
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from scripts_app.dates import day_window, local_today
 from scripts_app.models import Script, ScriptExecution, Status
+from scripts_app.monitoring import states
 
 # Roughly what a team's run history looks like: mostly green, some red.
 PAST_STATUS_WEIGHTS = {Status.SUCCESS: 88, Status.ERROR: 8, Status.CANCELLED: 4}
@@ -100,6 +101,9 @@ def seed_demo(
             written += len(batch)
             if progress:
                 progress(len(batch))
+        # Runs written in bulk send no signal: their scripts' states are decided here.
+        for script_id in script_ids:
+            states.evaluate(script_id)
     return SeedResult(
         scripts=len(scripts),
         inactive_scripts=sum(not script.active for script in scripts),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from scripts_app.dates import day_start, local_today
 from scripts_app.history import HISTORY_DAYS
 from scripts_app.models import Script, ScriptExecution, Status
+from scripts_app.monitoring import states
 
 ADMIN_USERNAME = "admin"
 SAMPLE_PREFIX = "[Sample] "
@@ -85,6 +86,8 @@ def load_sample_data(*, seed: int = 7) -> tuple[int, int]:
     )
     runs.append(_sample_run(scripts[2], max(now - timedelta(minutes=30), today_starts), now, failed=True))
     ScriptExecution.objects.bulk_create(runs)
+    for script in scripts:  # runs written in bulk send no signal: their states are decided here
+        states.evaluate(script.pk)
     return len(scripts), len(runs)
 
 

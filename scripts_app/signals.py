@@ -7,12 +7,17 @@ post_delete. scripts_app announces them here (scripts_app.announcing) so that ot
 `rows_changed` is sent inside the write's transaction, after the write, with:
 - sender: Script;
 - changes: one (before, after) pair per row the write changed, each a dict of
-  Script.tracked_fields as the database held them, or None where the row did not
-  exist; or None when which rows changed is not known (a bulk_create that ignored
-  or overwrote conflicting rows);
+  the row's "pk" and Script.tracked_fields as the database held them, or None
+  where the row did not exist; or None when which rows changed is not known (a
+  bulk_create that ignored or overwrote conflicting rows);
 - using: the database alias.
 """
 
 from django.dispatch import Signal
 
 rows_changed = Signal()
+
+# Sent inside the transaction that records a change of a script's state, with
+# sender=Script, flip (the Flip just written) and using: alerts are queued in that
+# same transaction, so a flip and its notifications commit together or not at all.
+state_flipped = Signal()

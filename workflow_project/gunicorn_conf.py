@@ -12,6 +12,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = "-"
 errorlog = "-"
+# The access log with ping keys hidden (a ping's URL holds its script's secret).
+logger_class = "workflow_project.log_filters.HidingGunicornLogger"
 # gunicorn's runtime control socket sits at one path per user: two servers on
 # one host (a test beside a running site) would fight over it.
 control_socket_disable = True

@@ -21,7 +21,10 @@ from dashboard_app.rollup import triggers
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.rollup_zone_untouched]
 
 BEFORE = [("dashboard_app", "0001_initial"), ("scripts_app", "0002_execution_times_in_range")]
-BEFORE_FIXED_TRIGGERS = [("dashboard_app", "0003_sqlite_rollup_triggers")]
+BEFORE_FIXED_TRIGGERS = [
+    ("dashboard_app", "0003_sqlite_rollup_triggers"),
+    ("scripts_app", "0003_schedules_states_pings"),
+]
 WITH_ROLLUP = [("dashboard_app", "0004_rollup_triggers_as_sql")]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -15,6 +16,7 @@ from common.api import MAX_ID
 from scripts_app import health
 from scripts_app.dates import local_today
 from scripts_app.models import Script, ScriptExecution, Status
+from scripts_app.monitoring.schedule import normalize_cron, schedule_errors
 
 INT32 = 2**31
 
@@ -38,11 +40,32 @@ class HealthSerializer(serializers.Serializer):
     )
 
 
+def _seconds(help_text: str, **kwargs) -> serializers.IntegerField:
+    # Any int32: the range a schedule allows is schedule_errors()'s to say, in its words.
+    return serializers.IntegerField(min_value=-INT32, max_value=INT32 - 1, help_text=help_text, **kwargs)
+
+
 class ScriptSerializer(serializers.ModelSerializer):
     description = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
     execution_order = serializers.IntegerField(required=False, min_value=-INT32, max_value=INT32 - 1)
+    schedule = serializers.CharField(
+        required=False, allow_blank=True, max_length=120,
+        help_text="A 5-field cron expression read in `time_zone`, or empty (see period_seconds).",
+    )  # fmt: skip
+    period_seconds = _seconds("Expected every this many seconds (instead of a cron expression).",
+                              required=False, allow_null=True)  # fmt: skip
+    grace_seconds = _seconds("How long after a due time a missing run makes it down.", required=False)
+    max_runtime_seconds = _seconds("A run still running after this long is ended as failed.",
+                                   required=False, allow_null=True)  # fmt: skip
+    time_zone = serializers.CharField(
+        required=False, max_length=64,
+        help_text="The IANA zone the cron expression is read in (default TIME_ZONE).",
+    )  # fmt: skip
+    down_after_failures = serializers.IntegerField(required=False, min_value=1, max_value=100)
+    up_after_successes = serializers.IntegerField(required=False, min_value=1, max_value=100)
     last_execution = serializers.SerializerMethodField()
     health = serializers.SerializerMethodField()
+    ping_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Script
@@ -56,10 +79,52 @@ class ScriptSerializer(serializers.ModelSerializer):
             "updated_at",
             "last_execution",
             "health",
+            "schedule",
+            "period_seconds",
+            "grace_seconds",
+            "max_runtime_seconds",
+            "time_zone",
+            "down_after_failures",
+            "up_after_successes",
+            "state",
+            "next_due",
+            "last_flip_at",
+            "ping_url",
         ]
+        read_only_fields = ["state", "next_due", "last_flip_at"]
 
     def validate_description(self, value: str | None) -> str:
         return value or ""
+
+    def validate_schedule(self, value: str) -> str:
+        return normalize_cron(value)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        current = self.instance
+
+        def given(name: str):
+            if name in attrs:
+                return attrs[name]
+            return getattr(current, name) if current else Script._meta.get_field(name).get_default()
+
+        errors = schedule_errors(
+            cron=given("schedule"),
+            period_seconds=given("period_seconds"),
+            grace_seconds=given("grace_seconds"),
+            max_runtime_seconds=given("max_runtime_seconds"),
+            time_zone=given("time_zone"),
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_ping_url(self, script: Script) -> str | None:
+        """The script's ping URL: a credential, shown only to users who may change the script."""
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm("scripts_app.change_script"):
+            return None
+        return request.build_absolute_uri(reverse("ping", args=[script.ping_key]))
 
     @extend_schema_field(LastExecutionSerializer(allow_null=True))
     def get_last_execution(self, script: Script) -> dict[str, Any] | None:

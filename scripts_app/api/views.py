@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -22,6 +23,7 @@ from scripts_app.api.filters import ExecutionFilter
 from scripts_app.api.serializers import ExecutionSerializer, ScriptSerializer
 from scripts_app.dates import local_today
 from scripts_app.models import Script, ScriptExecution
+from scripts_app.monitoring import states
 from scripts_app.run_filter import RunFilter
 from scripts_app.run_history import KnownCountPaginator
 
@@ -32,7 +34,7 @@ ID_PATTERN = r"[0-9]{1,18}"
 class ScriptViewSet(viewsets.ModelViewSet):
     queryset = Script.objects.with_last_execution()
     serializer_class = ScriptSerializer
-    filterset_fields = ["active"]
+    filterset_fields = ["active", "state"]
     lookup_value_regex = ID_PATTERN
 
     def get_queryset(self):
@@ -91,6 +93,13 @@ class ExecutionViewSet(viewsets.ModelViewSet):
     pagination_class = RunCountPagination
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def perform_destroy(self, instance: ScriptExecution) -> None:
+        # No post_delete receiver on runs (it would make Django delete a script's runs one by
+        # one): a run deleted here has its script's state decided again at once.
+        with transaction.atomic():
+            instance.delete()
+            states.evaluate(instance.script_id)
 
     def matching_run_count(self) -> int:
         """How many executions the list's filters match (they were validated already)."""

@@ -28,6 +28,10 @@ PUBLIC = {
     "set_language": "the language switch holds no data",
     "api-schema": "describes the API, holds no data",
     "api-docs": "describes the API, holds no data",
+    "ping": "a ping URL: its key is the credential (an unknown one is a 404)",
+    "ping-start": "a ping URL: its key is the credential",
+    "ping-fail": "a ping URL: its key is the credential",
+    "ping-exit-status": "a ping URL: its key is the credential",
 }
 SAMPLE_GROUPS = {"format": "json", "pk": "1", "object_id": "1", "content_type_id": "1", "id": "1"}
 METHODS = ["get", "post", "put", "patch", "delete"]

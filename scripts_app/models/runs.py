@@ -1,72 +1,17 @@
-"""Scripts (workflows) and the record of their runs."""
+"""Runs of scripts (the `script_executions` table): their statuses, the range of instants they
+may start in, and the queries the counters are defined by."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db import models, router, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from scripts_app.announcing import AnnouncingQuerySet, TracksSavedState
 from scripts_app.dates import day_window
-
-
-class ScriptQuerySet(AnnouncingQuerySet):
-    def inactive(self) -> ScriptQuerySet:
-        """Scripts switched off."""
-        return self.filter(active=False)
-
-    def failed_on(self, day: date) -> ScriptQuerySet:
-        """Scripts with at least one `error` execution started on a local day."""
-        return self.filter(pk__in=ScriptExecution.objects.failed_on(day).values("script_id"))
-
-    def toggle_active(self) -> int:
-        """Flip `active` in one UPDATE, so two concurrent toggles both count."""
-        flipped = Case(When(active=True, then=Value(False)), default=Value(True))
-        return self.update(active=flipped, updated_at=timezone.now())
-
-    def with_last_execution(self) -> ScriptQuerySet:
-        """Annotate last_status and last_started_at: one query, via the (script, started_at) index."""
-        last = ScriptExecution.objects.filter(script=OuterRef("pk")).order_by("-started_at", "-id")[:1]
-        return self.annotate(
-            last_status=Subquery(last.values("status")),
-            last_started_at=Subquery(last.values("started_at")),
-        )
-
-
-class Script(TracksSavedState):
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True, default="")
-    active = models.BooleanField(_("active"), default=True, db_index=True)
-    execution_order = models.IntegerField(_("execution order"), default=0)
-    # Defaults rather than auto_now*, which fixtures (raw saves) skip.
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
-
-    objects = ScriptQuerySet.as_manager()
-    tracked_fields = ("active",)
-
-    class Meta:
-        db_table = "scripts"
-        ordering = ["execution_order", "id"]
-        verbose_name = _("script")
-        verbose_name_plural = _("scripts")
-        constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="script_name_not_blank"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.updated_at = timezone.now()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
-        super().save(*args, **kwargs)
 
 
 class Status(models.TextChoices):
@@ -102,12 +47,12 @@ class ScriptExecutionQuerySet(models.QuerySet):
 
 
 class ScriptExecution(models.Model):
-    """One run of a script. Nothing in Python watches its writes: triggers in the database
-    count every insert, update and delete into the dashboard's rollup (README, "How a write
-    reaches the counters"), so bulk writes and raw SQL are counted like save()."""
+    """One run of a script. Triggers in the database count every insert, update and delete into
+    the dashboard's rollup (README, "How a write reaches the counters"), so bulk writes and raw
+    SQL are counted like save(); a save() also decides its script's state."""
 
     script = models.ForeignKey(
-        Script,
+        "scripts_app.Script",
         verbose_name=_("script"),
         on_delete=models.CASCADE,
         related_name="executions",
@@ -118,6 +63,12 @@ class ScriptExecution(models.Model):
     started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     error_message = models.TextField(_("error message"), blank=True, default="")
+    # Null where empty: on SQLite a nullable column is added in place, where a NOT NULL one
+    # would rebuild the table (dropping the rollup's triggers with it).
+    # What a ping's POST body said (the error message of a failed run says it there).
+    output = models.TextField(_("output"), null=True, blank=True)  # noqa: DJ001
+    # Pairs a ping's start with its end when runs overlap (?rid=).
+    rid = models.UUIDField(_("run id (pings)"), null=True, blank=True)
 
     objects = ScriptExecutionQuerySet.as_manager()
 
@@ -131,6 +82,10 @@ class ScriptExecution(models.Model):
             models.Index(fields=["status", "started_at", "script"], name="exec_status_started_script"),
             # A script's runs and its last run; also serves the foreign key.
             models.Index(fields=["script", "started_at"], name="exec_script_started"),
+            # A script's runs still running (a ping's end, stuck runs): few, whatever the history.
+            models.Index(
+                fields=["script", "started_at"], name="exec_script_running", condition=Q(status="running")
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="execution_status_valid"),
@@ -154,6 +109,13 @@ class ScriptExecution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.script_id} {self.status} {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Its script's state is decided on post_save (monitoring.receivers): in one transaction
+        # with the run, so that a flip (and the alerts queued with it) commits with it or not at all.
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, **kwargs)
 
     def clean(self) -> None:
         for name in ("started_at", "completed_at"):

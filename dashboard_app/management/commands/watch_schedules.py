@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import logging
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
+
+from scripts_app.monitoring import watcher
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = (
+        "Watch the scripts' schedules without any request: flip to late or down the scripts whose "
+        "due time (plus grace) has passed, and end as failed the runs still running past their "
+        "script's maximum run time. Runs until stopped; --once for one pass (django-crontab runs "
+        "that every minute). Several may run at once, on several hosts: each flip happens once."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--once", action="store_true", help="One pass, then exit.")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds between two passes (default 1)."
+        )
+
+    def handle(self, *args, once: bool = False, interval: float = 1.0, **options) -> None:
+        if once:
+            self.report(watcher.tick())
+            return
+        stopping = []
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stopping.append(True))
+        self.stdout.write(f"Watching schedules every {interval:g} s (Ctrl-C or SIGTERM to stop).")
+        while not stopping:
+            close_old_connections()
+            try:
+                self.report(watcher.tick())
+            except DatabaseError:
+                # The database is away: try again next pass, as a request would.
+                logger.exception("A watch pass failed")
+            time.sleep(interval)
+
+    def report(self, tick: watcher.Tick) -> None:
+        if tick.flips or tick.runs_ended:
+            self.stdout.write(
+                f"looked at {tick.looked_at} scripts: {tick.flips} changed state, "
+                f"{tick.runs_ended} stuck runs ended"
+            )

@@ -1,0 +1,36 @@
+"""Signal receivers that keep each script's state true, connected in scripts_app.apps. Each is
+a line or two: monitoring.states decides.
+
+A run saved (ScriptExecution.save runs in a transaction, so a flip commits with the run that
+caused it); a script saved (a schedule set or changed, or switched on again: its due time
+counts from now); scripts written in bulk (rows_changed: the active switches of the admin and
+the API). Runs written in bulk or by raw SQL are not seen here: the script's next check, its
+next saved run or `refresh_stats` puts its state right.
+"""
+
+from __future__ import annotations
+
+from scripts_app.monitoring import states
+
+# What a change of which restarts the watch of a script's schedule.
+WATCHED = ("active", "schedule", "period_seconds", "time_zone")
+
+
+def run_saved(sender, instance, using, **kwargs) -> None:
+    states.evaluate(instance.script_id, using=using)
+
+
+def script_saved(sender, instance, created, using, **kwargs) -> None:
+    rewatch = created or _rewatched(instance.saved_state, instance.current_state())
+    states.evaluate(instance.pk, rewatch=rewatch, using=using)
+
+
+def scripts_changed(sender, changes, using, **kwargs) -> None:
+    for before, after in changes or []:
+        if after is not None and (before is None or _rewatched(before, after)):
+            states.evaluate(after["pk"], rewatch=True, using=using)
+
+
+def _rewatched(before: dict | None, after: dict) -> bool:
+    """A schedule set or changed, or the script switched off or on (before unknown: yes)."""
+    return before is None or any(before[name] != after[name] for name in WATCHED)
