@@ -393,6 +393,8 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django": {"handlers": ["django_console"], "level": "INFO"},
+        # On the logger itself, so that the record every handler gets says no key.
+        "django.request": {"filters": ["hide_ping_keys"]},
         "dashboard_app": {"handlers": ["console"], "level": "INFO"},
         # Pings (by script id, never the key) and the watcher's flips.
         "scripts_app": {"handlers": ["console"], "level": "INFO"},

@@ -16,6 +16,8 @@ prints its report. Roles:
   the values and where they came from.
 - `invalidate`: marks random sets of counters stale, as writes do after
   commit, with cached reads in between; reports how often it marked each.
+- `watch`: watcher passes (as `watch_schedules` makes them) until two in a row
+  find nothing due; reports how many flips and ended runs it made.
 """
 
 from __future__ import annotations
@@ -185,6 +187,17 @@ def invalidate(worker: int, rounds: int) -> dict:
     return {"marks": marks, "errors": errors}
 
 
+def watch() -> dict:
+    from scripts_app.monitoring import watcher
+
+    flips = ended = passes = idle = 0
+    while idle < 2:
+        tick = watcher.tick()
+        flips, ended, passes = flips + tick.flips, ended + tick.runs_ended, passes + 1
+        idle = idle + 1 if tick.looked_at == 0 else 0
+    return {"flips": flips, "runs_ended": ended, "passes": passes}
+
+
 def main() -> None:
     role = sys.argv[1]
     setup_django()
@@ -202,6 +215,8 @@ def main() -> None:
         from scripts_app.models import Script
 
         report = {"id": Script.objects.create(name=sys.argv[2]).pk}
+    elif role == "watch":
+        report = watch()
     elif role == "read":
         from dashboard_app.counters import stats
 

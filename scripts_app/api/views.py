@@ -37,6 +37,15 @@ class ScriptViewSet(viewsets.ModelViewSet):
     filterset_fields = ["active", "state"]
     lookup_value_regex = ID_PATTERN
 
+    # Decided by the state upkeep after save(), in the database: read back for the answer.
+    DECIDED = ["state", "next_due", "last_flip_at"]
+
+    def perform_create(self, serializer) -> None:
+        serializer.save().refresh_from_db(fields=self.DECIDED)
+
+    def perform_update(self, serializer) -> None:
+        serializer.save().refresh_from_db(fields=self.DECIDED)
+
     def get_queryset(self):
         scripts = health.with_health(super().get_queryset(), local_today())
         if self.action != "list":

@@ -22,7 +22,7 @@ def run_saved(sender, instance, using, **kwargs) -> None:
 
 def script_saved(sender, instance, created, using, **kwargs) -> None:
     rewatch = created or _rewatched(instance.saved_state, instance.current_state())
-    states.evaluate(instance.pk, rewatch=rewatch, using=using)
+    states.evaluate(instance.pk, rewatch=rewatch, created=created, using=using)
 
 
 def scripts_changed(sender, changes, using, **kwargs) -> None:

@@ -91,13 +91,14 @@ def verdict(script: Script, runs: Runs, now: datetime) -> Verdict:
 
 
 def evaluate(
-    script_id: int, *, now: datetime | None = None, rewatch: bool = False, skip_locked: bool = False,
-    using: str = DEFAULT_DB_ALIAS,
+    script_id: int, *, now: datetime | None = None, rewatch: bool = False, created: bool = False,
+    skip_locked: bool = False, using: str = DEFAULT_DB_ALIAS,
 ) -> Flip | None:  # fmt: skip
     """Work out the script's state now, store it, and record a flip if it changed (returned).
 
     `rewatch`: the schedule was set or changed, or the script switched on again: the next due
-    time counts from now. `skip_locked`: leave a script another watcher is deciding alone.
+    time counts from now. `created`: a new script's first state is where it starts, not a
+    change. `skip_locked`: leave a script another watcher is deciding alone.
     """
     now = now or timezone.now()
     with transaction.atomic(using=using):
@@ -108,14 +109,14 @@ def evaluate(
         if rewatch:
             script.watched_since = now
         found = verdict(script, runs_of(script, using), now)
-        changed = found.state != script.state
+        changed = found.state != script.state and not created
         Script.objects.using(using).filter(pk=script_id).update(
             state=found.state,
             failing=found.failing,
             next_due=found.next_due,
             check_at=found.check_at,
             watched_since=script.watched_since,
-            **({"last_flip_at": now} if changed else {}),
+            **({"last_flip_at": now} if changed or created else {}),
         )
         if not changed:
             return None
