@@ -60,11 +60,13 @@ class Server:
     """
 
     def __init__(
-        self, *, env: dict[str, str], log_path: Path, app: str = "workflow_project.wsgi:application"
-    ):
+        self, *, env: dict[str, str], log_path: Path, app: str = "workflow_project.wsgi:application",
+        workers: int = 1,
+    ):  # fmt: skip
         self.env = env
         self.log_path = log_path
         self.app = app
+        self.workers = workers
         self.port = 0
         self.process: subprocess.Popen | None = None
 
@@ -74,7 +76,8 @@ class Server:
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in __exit__)
         self.process = subprocess.Popen(
             [str(gunicorn), self.app, "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "1", "--worker-class", "sync", "--timeout", "120", "--error-logfile", "-"],
+             "--workers", str(self.workers), "--worker-class", "sync", "--timeout", "120",
+             "--error-logfile", "-"],
             cwd=BASE_DIR, env={**self.env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
             stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip

@@ -49,6 +49,10 @@ def main() -> None:
     )
     # Row 17 needs PostgreSQL: on SQLite the phase only says why it skipped.
     results["outages"] = _phase("bench.outages", work / "outages.json", db_url=writers_url)
+    results["monitoring"] = _phase(
+        "bench.monitoring", work / "monitoring.json", db_url=_fresh_sqlite(work / "monitoring.sqlite3"),
+        BENCH_SMALL_DB=_fresh_sqlite(work / "monitoring-small.sqlite3"),
+    )  # fmt: skip
     context = {
         "commit": _git_commit(),
         "machine": machine(),

@@ -17,12 +17,14 @@ DEVELOPMENT_DB = BASE_DIR / "db.sqlite3"
 
 
 # 1-9: the cache and the write path; 10-11 pages, lists and the admin at two sizes;
-# 12-14 the counters under a write stream; 15-16 the migration that builds the rollup.
+# 12-14 the counters under a write stream; 15-16 the migration that builds the rollup;
+# 17 outages; 18a-d schedules and pings.
 ROWS = (
     *("1", "2", "3", "4a", "4b", "4c", "5", "6", "7", "8", "9"),
     *(f"10{letter}" for letter in "abcdefghijklmnopqrs"),
     *(f"11{letter}" for letter in "abcdef"),
     *("12", "13", "14", "15", "16", "17"),
+    *(f"18{letter}" for letter in "abcd"),
 )
 
 
@@ -53,6 +55,7 @@ def test_the_quick_benchmark_prints_one_table_with_every_row(tmp_path):
     assert "runner errors 0; exact afterwards: yes" in table  # row 12
     assert "every reader exact: yes" in table  # row 14
     assert "rollup exact: yes" in table  # row 15, after the migration
+    assert "| 18b |" in table and "| all answered 200 and recorded | met |" in table  # no ping lost
     assert (tmp_path / "latest.md").read_text().strip() == table.strip()
 
 

@@ -17,7 +17,9 @@ WATCHED = ("active", "schedule", "period_seconds", "time_zone")
 
 
 def run_saved(sender, instance, using, **kwargs) -> None:
-    states.evaluate(instance.script_id, using=using)
+    # A ping decides with the script's row it already holds (monitoring.pings).
+    if not getattr(instance, "state_decided_by_caller", False):
+        states.evaluate(instance.script_id, using=using)
 
 
 def script_saved(sender, instance, created, using, **kwargs) -> None:

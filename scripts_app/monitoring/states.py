@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from scripts_app.models import Flip, Reason, Script, ScriptExecution, State, Status
@@ -40,7 +40,7 @@ class Runs:
     """What evaluate() needs of a script's runs."""
 
     last_start: datetime | None  # of any run
-    ended: list[tuple[str, str]]  # (status, error message) of the last ended runs, latest first
+    ended: list[str]  # the statuses of its last ended runs, latest first
     oldest_running: datetime | None  # when its oldest run still running started
 
 
@@ -77,8 +77,7 @@ def verdict(script: Script, runs: Runs, now: datetime) -> Verdict:
         due = next_due(schedule, max(runs.last_start, script.watched_since))
         missed_at = deadline(schedule, due)
     if failing:
-        detail = next((message for status, message in runs.ended if status == Status.ERROR), "")
-        return Verdict(State.DOWN, Reason.FAILED, detail[:DETAIL_LENGTH], True, due, stuck_check)
+        return Verdict(State.DOWN, Reason.FAILED, "", True, due, stuck_check)
     if due is not None and now >= missed_at:
         return Verdict(State.DOWN, Reason.MISSED, due.isoformat(), False, due, stuck_check)
     if due is not None and now >= due:
@@ -94,42 +93,55 @@ def evaluate(
     script_id: int, *, now: datetime | None = None, rewatch: bool = False, created: bool = False,
     skip_locked: bool = False, using: str = DEFAULT_DB_ALIAS,
 ) -> Flip | None:  # fmt: skip
-    """Work out the script's state now, store it, and record a flip if it changed (returned).
+    """Lock the script's row, then decide() its state now.
 
     `rewatch`: the schedule was set or changed, or the script switched on again: the next due
     time counts from now. `created`: a new script's first state is where it starts, not a
     change. `skip_locked`: leave a script another watcher is deciding alone.
     """
-    now = now or timezone.now()
     with transaction.atomic(using=using):
         scripts = Script.objects.using(using).select_for_update(skip_locked=skip_locked)
         script = scripts.filter(pk=script_id).first()
         if script is None:
             return None
-        if rewatch:
-            script.watched_since = now
-        found = verdict(script, runs_of(script, using), now)
-        changed = found.state != script.state and not created
-        Script.objects.using(using).filter(pk=script_id).update(
-            state=found.state,
-            failing=found.failing,
-            next_due=found.next_due,
-            check_at=found.check_at,
-            watched_since=script.watched_since,
-            **({"last_flip_at": now} if changed or created else {}),
-        )
-        if not changed:
-            return None
-        flip = Flip.objects.using(using).create(
-            script_id=script_id,
-            old_state=script.state,
-            new_state=found.state,
-            at=now,
-            reason=_reason_of_flip(script.state, found),
-            detail=found.detail,
-        )
-        state_flipped.send(sender=Script, flip=flip, using=using)
-        return flip
+        return decide(script, now=now, rewatch=rewatch, created=created, using=using)
+
+
+def decide(
+    script: Script, *, now: datetime | None = None, rewatch: bool = False, created: bool = False,
+    using: str = DEFAULT_DB_ALIAS,
+) -> Flip | None:  # fmt: skip
+    """Work out the state of `script` (its row locked by the caller, in its transaction), store
+    what changed, and record a flip if the state did (returned)."""
+    now = now or timezone.now()
+    if rewatch:
+        script.watched_since = now
+    found = verdict(script, runs_of(script, using), now)
+    changed = found.state != script.state and not created
+    stored = {
+        "state": found.state,
+        "failing": found.failing,
+        "next_due": found.next_due,
+        "check_at": found.check_at,
+        "watched_since": script.watched_since,
+    }
+    if changed or created:
+        stored["last_flip_at"] = now
+    if rewatch or created or any(getattr(script, name) != value for name, value in stored.items()):
+        Script.objects.using(using).filter(pk=script.pk).update(**stored)
+    if not changed:
+        return None
+    detail = found.detail or (_last_error(script, using) if found.reason == Reason.FAILED else "")
+    flip = Flip.objects.using(using).create(
+        script_id=script.pk,
+        old_state=script.state,
+        new_state=found.state,
+        at=now,
+        reason=_reason_of_flip(script.state, found),
+        detail=detail[:DETAIL_LENGTH],
+    )
+    state_flipped.send(sender=Script, flip=flip, using=using)
+    return flip
 
 
 def evaluate_all(*, now: datetime | None = None, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -140,30 +152,63 @@ def evaluate_all(*, now: datetime | None = None, using: str = DEFAULT_DB_ALIAS) 
     return sum(evaluate(pk, now=now, using=using) is not None for pk in ids.iterator())
 
 
+# Runs read at once, newest first: enough for the thresholds of almost every script.
+RECENT = 16
+
+
+# Every saved run and every ping reads this: written out, as composing it through the ORM cost
+# more than running it (dashboard_app.counters.stat_rows says the same of the counters' reads).
+_NEWEST_RUNS = (
+    "SELECT status, started_at FROM script_executions WHERE script_id = %s "
+    "ORDER BY started_at DESC, id DESC LIMIT %s"
+)
+
+
+def _newest_runs(script: Script, count: int, using: str) -> list[tuple[str, datetime]]:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(_NEWEST_RUNS, [script.pk, count])
+        rows = cursor.fetchall()
+    started_at = ScriptExecution._meta.get_field("started_at")
+    column = started_at.get_col(ScriptExecution._meta.db_table)
+    converters = [*connection.ops.get_db_converters(column), *started_at.get_db_converters(connection)]
+    newest = []
+    for status, start in rows:
+        for convert in converters:
+            start = convert(start, column, connection)
+        newest.append((status, start))
+    return newest
+
+
 def runs_of(script: Script, using: str = DEFAULT_DB_ALIAS) -> Runs:
-    """The script's runs as evaluate() needs them: a few index reads, whatever its history."""
-    runs = ScriptExecution.objects.using(using).filter(script_id=script.pk)
-    newest_first = runs.order_by("-started_at", "-id")
+    """The script's runs as verdict() needs them: one read of its newest runs through the
+    (script, started_at) index (two when its thresholds look further back, three when it has a
+    maximum run time), whatever its history holds."""
+    runs = ScriptExecution.objects.using(using).filter(script_id=script.pk).order_by("-started_at", "-id")
     window = max(script.down_after_failures, script.up_after_successes)
+    recent = _newest_runs(script, max(RECENT, window), using)
+    ended = [status for status, _start in recent if status in (Status.SUCCESS, Status.ERROR)]
+    if len(ended) < window and len(recent) == max(RECENT, window):
+        found = runs.filter(status__in=[Status.SUCCESS, Status.ERROR]).values_list("status", flat=True)
+        ended = list(found[:window])
     oldest_running = None
     if script.max_runtime_seconds:
-        running = runs.filter(status=Status.RUNNING).order_by("started_at")
-        oldest_running = running.values_list("started_at", flat=True).first()
-    return Runs(
-        last_start=newest_first.values_list("started_at", flat=True).first(),
-        ended=list(
-            newest_first.filter(status__in=[Status.SUCCESS, Status.ERROR]).values_list(
-                "status", "error_message"
-            )[:window]
-        ),
-        oldest_running=oldest_running,
-    )
+        running = ScriptExecution.objects.using(using).filter(script_id=script.pk, status=Status.RUNNING)
+        oldest_running = running.order_by("started_at").values_list("started_at", flat=True).first()
+    last_start = recent[0][1] if recent else None
+    return Runs(last_start=last_start, ended=ended[:window], oldest_running=oldest_running)
+
+
+def _last_error(script: Script, using: str) -> str:
+    """The error message of the script's latest failed run (a flip to down says it)."""
+    failed = ScriptExecution.objects.using(using).filter(script_id=script.pk, status=Status.ERROR)
+    return failed.order_by("-started_at", "-id").values_list("error_message", flat=True).first() or ""
 
 
 def _failing(script: Script, runs: Runs) -> bool:
     """Down because of its runs: the last N ended runs failed; up again once the last M
     succeeded; in between, as it was."""
-    statuses = [status for status, _message in runs.ended]
+    statuses = runs.ended
     failures, successes = script.down_after_failures, script.up_after_successes
     if not statuses:
         return False
