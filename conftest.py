@@ -108,32 +108,44 @@ def fresh_counts() -> dict[str, int]:
 
 def fresh_rollup() -> dict[tuple, int]:
     """Runs per (local date, script id, status) worked out here from the executions,
-    independently of dashboard_app: what the rollup must hold (cells with runs only)."""
+    independently of dashboard_app: what the rollup must hold (cells with runs only). Its
+    per-day level too: (date, None, status) for every script's runs of the day, and
+    (date, None, "failed_scripts") for how many scripts had a failed run that day."""
     from zoneinfo import ZoneInfo
 
     from django.conf import settings
 
     zone = ZoneInfo(settings.TIME_ZONE)
     cells: dict[tuple, int] = {}
+    failed: dict = {}
     for script_id, status, started_at in ScriptExecution.objects.values_list(
         "script_id", "status", "started_at"
     ):
         day = _local_date(started_at, zone)
         if day is not None:
-            cells[(day, script_id, status)] = cells.get((day, script_id, status), 0) + 1
+            for key in ((day, script_id, status), (day, None, status)):
+                cells[key] = cells.get(key, 0) + 1
+            if status == Status.ERROR:
+                failed.setdefault(day, set()).add(script_id)
+    for day, scripts in failed.items():
+        cells[(day, None, "failed_scripts")] = len(scripts)
     return cells
 
 
 def stored_rollup() -> dict[tuple, int]:
-    """The rollup's rows in the same shape as fresh_rollup() (cells with runs only)."""
-    from dashboard_app.models import DailyRuns
+    """The rollup's rows, both levels (a day's stripes summed), in the same shape as
+    fresh_rollup() (cells with runs only)."""
+    from dashboard_app.models import DailyRuns, DailyTotals
 
-    cells = {}
+    cells: dict[tuple, int] = {}
     for row in DailyRuns.objects.values():
         for status in Status.values:
             if row[status]:
                 cells[(row["day"], row["script_id"], status)] = row[status]
-    return cells
+    for row in DailyTotals.objects.values():
+        for column in (*Status.values, "failed_scripts"):
+            cells[(row["day"], None, column)] = cells.get((row["day"], None, column), 0) + row[column]
+    return {key: value for key, value in cells.items() if value}
 
 
 class FailingStatements:

@@ -3,7 +3,7 @@
 `python -m bench.migration OUT.json`, run by bench.run last on the databases
 the other phases used (BENCH_DB, BENCH_SMALL_DB). For each database: migrate
 dashboard_app back to 0001 (which drops the rollup and its triggers), then, in a
-fresh process (bench.migrate_probe), forward to 0004_rollup_triggers_as_sql,
+fresh process (bench.migrate_probe), forward to 0005_daily_totals (0004 and 0005),
 which installs the triggers and counts every execution into the rollup in one
 statement; that process reports its peak RSS and the migrations' wall time. Then
 the rebuilt rollup is compared with a fresh count of every day (rebuild.compare),
@@ -23,7 +23,7 @@ from pathlib import Path
 import django
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-BEFORE, ROLLUP = "0001_initial", "0004_rollup_triggers_as_sql"
+BEFORE, ROLLUP = "0001_initial", "0005_daily_totals"
 
 
 def migrate_in_fresh_process(database_url: str) -> dict:

@@ -108,7 +108,7 @@ def _migration_rows(migration: dict) -> list[str]:
     return [
         row(
             "15",
-            "migrations to `0004_rollup_triggers_as_sql` (build the rollup and its triggers; fresh process): "
+            "migrations to `0005_daily_totals` (build the rollup and its triggers; fresh process): "
             f"peak RSS at "
             f"{large['rows']['executions']:,} ÷ at {small['rows']['executions']:,} executions",
             f"{mib(large['peak_kib'])} vs {mib(small['peak_kib'])} (before migrating: "
@@ -120,7 +120,7 @@ def _migration_rows(migration: dict) -> list[str]:
         ),
         row(
             "16",
-            "migrations to `0004_rollup_triggers_as_sql`: wall time at "
+            "migrations to `0005_daily_totals`: wall time at "
             f"{large['rows']['executions']:,} executions "
             f"(at {small['rows']['executions']:,})",
             f"{large['seconds']:.1f} s vs {small['seconds']:.2f} s; "

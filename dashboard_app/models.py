@@ -74,10 +74,46 @@ class DailyRuns(models.Model):
         verbose_name = _("runs per day")
         verbose_name_plural = _("runs per day")
         constraints = [models.UniqueConstraint(fields=["day", "script"], name="daily_runs_day_script")]
-        indexes = [models.Index(fields=["script", "day"], name="daily_runs_script_day")]
+        indexes = [
+            models.Index(fields=["script", "day"], name="daily_runs_script_day"),
+            # A day's failed scripts, most failures first: a page of them is a page of this index.
+            models.Index(
+                fields=["day", "-error", "script"],
+                name="daily_runs_day_failures",
+                condition=models.Q(error__gt=0),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.script_id}"
+
+
+class DailyTotals(models.Model):
+    """The rollup's per-day level: every script's runs of one local day, by status, and how many
+    scripts had a failed run that day, so that a read of a day (today's counters, the chart, a
+    list's total) sums a few rows, however many scripts there are.
+
+    Kept by the same triggers, in the same statement, as DailyRuns. A day's totals are spread
+    over `stripe` rows (on PostgreSQL the writing backend's, so that concurrent writers do not
+    queue for one row): a day's figures are the sum of its rows.
+    """
+
+    day = models.DateField(_("day"))
+    stripe = models.SmallIntegerField(_("stripe"), default=0)
+    running = models.BigIntegerField(_("running"), default=0)
+    success = models.BigIntegerField(_("success"), default=0)
+    error = models.BigIntegerField(_("error"), default=0)
+    cancelled = models.BigIntegerField(_("cancelled"), default=0)
+    failed_scripts = models.BigIntegerField(_("scripts with a failed run"), default=0)
+
+    class Meta:
+        db_table = "dashboard_daily_totals"
+        verbose_name = _("runs per day, all scripts")
+        verbose_name_plural = _("runs per day, all scripts")
+        constraints = [models.UniqueConstraint(fields=["day", "stripe"], name="daily_totals_day_stripe")]
+
+    def __str__(self) -> str:
+        return f"{self.day} ({self.stripe})"
 
 
 class RollupZone(models.Model):

@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.db import DatabaseError, transaction
+
 from dashboard_app.counters import stats, touched
 from dashboard_app.counters.recount import mark_stale_after_write
 from dashboard_app.counters.transaction_batch import add_after_commit
-from dashboard_app.models import DailyRuns
+from dashboard_app.rollup import sql
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +43,14 @@ def script_saved(sender, instance, created, using, **kwargs) -> None:
 
 
 def script_deleting(sender, instance, using, **kwargs) -> None:
-    # Before its runs are deleted: the rollup's trigger then finds nothing of the
-    # script's to move, and skips each run with one index probe.
-    DailyRuns.objects.using(using).filter(script_id=instance.pk).delete()
+    # Before its runs are deleted: the rollup's triggers then find nothing of the
+    # script's to move, and skip each run with one index probe. Should this fail, the
+    # triggers take its runs out one by one: slower, as exact, and the delete stands.
+    try:
+        with transaction.atomic(using=using):
+            sql.take_out_script(instance.pk, using)
+    except DatabaseError:
+        logger.exception("Could not take script %s out of the rollup before deleting it", instance.pk)
 
 
 def script_deleted(sender, instance, using, **kwargs) -> None:

@@ -134,7 +134,10 @@ SQLITE_OPTIONS = {
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=envint("CONN_MAX_AGE", 0),
+        # Reused for a minute, and health-checked before each request's first query (so an
+        # outage still answers 503 and heals without a restart): opening a PostgreSQL
+        # connection per request cost about 60% of `make serve`'s capacity (docs/benchmarks.md).
+        conn_max_age=envint("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from dashboard_app.models import DailyRuns
-from dashboard_app.rollup import zone
+from dashboard_app.models import DailyRuns, DailyTotals
+from dashboard_app.rollup import sql, zone
 from dashboard_app.rollup.sql import STATUS_COLUMNS
 from scripts_app.models import ENDED_STATUSES, Script, ScriptExecution, Status
 from scripts_app.run_filter import RunFilter
@@ -37,15 +38,17 @@ def count_runs(runs: RunFilter) -> int:
 
 def days_with_runs(runs: RunFilter) -> list[date]:
     """The local days on which at least one run the filter selects started, in order."""
-    found = _rows(runs).filter(Q(**{f"{runs.status}__gt": 0}) if runs.status else _any_runs())
-    return list(found.values_list("day", flat=True).distinct().order_by("day"))
+    columns = [runs.status] if runs.status else list(STATUS_COLUMNS)
+    per_day = _rows(runs).values("day").annotate(runs=Sum(sum_of(columns))).filter(runs__gt=0)
+    return list(per_day.order_by("day").values_list("day", flat=True))
 
 
 def runs_per_day(runs: RunFilter) -> dict[date, dict[str, int]]:
     """Runs per status on each day the filter selects that has any (the caller fills the gaps)."""
     sums = {status: Sum(status) for status in STATUS_COLUMNS}
     totals = _rows(runs).values("day").annotate(**sums).order_by()
-    return {row.pop("day"): {status: int(row[status] or 0) for status in STATUS_COLUMNS} for row in totals}
+    per_day = {row.pop("day"): {status: int(row[status] or 0) for status in STATUS_COLUMNS} for row in totals}
+    return {day: runs for day, runs in per_day.items() if any(runs.values())}
 
 
 def annotate_figures(scripts: QuerySet[Script], *, today: date, first: date) -> QuerySet[Script]:
@@ -63,23 +66,51 @@ def annotate_figures(scripts: QuerySet[Script], *, today: date, first: date) -> 
     )
 
 
-def scripts_failed_on(day: date) -> QuerySet[Script]:
+def scripts_failed_on(day: date):
     """Scripts with at least one failed run started on `day` (what Script.objects.failed_on
-    counts), each with `failed_runs` that day and its last failure's `last_error_message` and
-    `last_error_at`: read from the rollup, or from the executions while it cannot be trusted."""
-    failures = ScriptExecution.objects.failed_on(day).filter(script=OuterRef("pk"))
-    last_failure = failures.order_by("-started_at", "-id")
+    counts), most failures first, each with `failed_runs` that day and its last failure's
+    `last_error_message` and `last_error_at`: read page by page from the rollup, or from the
+    executions while the rollup cannot be trusted."""
     if trusted():
-        failed = DailyRuns.objects.filter(day=day, error__gt=0)
-        scripts = Script.objects.filter(pk__in=failed.values("script_id"))
-        failed_runs = Subquery(failed.filter(script=OuterRef("pk")).values("error")[:1])
-    else:
-        scripts = Script.objects.failed_on(day)
-        failed_runs = Subquery(failures.order_by().values("script").annotate(n=Count("pk")).values("n")[:1])
+        return FailedScripts(day)
+    failures = ScriptExecution.objects.failed_on(day).filter(script=OuterRef("pk"))
+    counted = failures.order_by().values("script").annotate(n=Count("pk")).values("n")[:1]
+    return _with_last_failure(Script.objects.failed_on(day), day).annotate(failed_runs=Subquery(counted))
+
+
+class FailedScripts:
+    """A day's failed scripts as a Paginator takes them (count() and slices): a page is a page of
+    the partial index on the day's failed rollup rows (most failures first) and its scripts read
+    by id, the count is the day's totals'. So a page costs the same however many scripts failed."""
+
+    model = Script
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def count(self) -> int:
+        return sql.day_totals(self.day, DEFAULT_DB_ALIAS)[1]
+
+    def __getitem__(self, page: slice) -> list[Script]:
+        failed = DailyRuns.objects.filter(day=self.day, error__gt=0).order_by("-error", "script_id")
+        rows = list(failed.values_list("script_id", "error")[page])
+        scripts = _with_last_failure(Script.objects.filter(pk__in=[pk for pk, _ in rows]), self.day)
+        found = scripts.in_bulk()
+        listed = []
+        for pk, failed_runs in rows:
+            if pk in found:
+                found[pk].failed_runs = failed_runs
+                listed.append(found[pk])
+        return listed
+
+
+def _with_last_failure(scripts: QuerySet[Script], day: date) -> QuerySet[Script]:
+    """`scripts` with the message and start of their last failed run of `day` (one probe each of
+    the partial index on failed runs)."""
+    last = ScriptExecution.objects.failed_on(day).filter(script=OuterRef("pk")).order_by("-started_at", "-id")
     return scripts.annotate(
-        failed_runs=failed_runs,
-        last_error_message=Subquery(last_failure.values("error_message")[:1]),
-        last_error_at=Subquery(last_failure.values("started_at")[:1]),
+        last_error_message=Subquery(last.values("error_message")[:1]),
+        last_error_at=Subquery(last.values("started_at")[:1]),
     )
 
 
@@ -91,9 +122,11 @@ def sum_of(columns: list[str]):
     return expression
 
 
-def _rows(runs: RunFilter) -> QuerySet[DailyRuns]:
-    """The rollup rows of the filter's days and script (its status picks columns, not rows)."""
-    found = DailyRuns.objects.all()
+def _rows(runs: RunFilter) -> QuerySet:
+    """The rollup rows of the filter's days and script (its status picks columns, not rows):
+    of one script, its per-script rows; of every script, the days' totals (a few rows a day,
+    however many scripts there are). Each day's figures are the sum of its rows."""
+    found = DailyRuns.objects.all() if runs.script_id is not None else DailyTotals.objects.all()
     if runs.first is not None:
         found = found.filter(day__gte=runs.first)
     if runs.last is not None:
@@ -103,8 +136,3 @@ def _rows(runs: RunFilter) -> QuerySet[DailyRuns]:
     return found
 
 
-def _any_runs() -> Q:
-    condition = Q()
-    for status in STATUS_COLUMNS:
-        condition |= Q(**{f"{status}__gt": 0})
-    return condition

@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 
-from dashboard_app.models import DailyRuns
+from dashboard_app.models import DailyRuns, DailyTotals
 from dashboard_app.rollup import sql, zone
 from dashboard_app.rollup.sql import STATUS_COLUMNS
 from scripts_app.dates import day_start, day_window
@@ -64,13 +64,24 @@ def fresh_day(day: date, using: str = DEFAULT_DB_ALIAS) -> Counts:
 
 
 def reconcile_day(day: date, using: str = DEFAULT_DB_ALIAS) -> Counts:
-    """Replace the rollup rows of `day` with a fresh count. The caller holds the rollup
-    lock in a transaction (locked())."""
+    """Replace the rollup rows of `day`, both levels, with a fresh count. The caller holds the
+    rollup lock in a transaction (locked())."""
     counts = fresh_day(day, using)
     rows = DailyRuns.objects.using(using)
     rows.filter(day=day).delete()
     rows.bulk_create(DailyRuns(day=day, script_id=script, **runs) for script, runs in counts.items())
+    totals = DailyTotals.objects.using(using)
+    totals.filter(day=day).delete()
+    if counts:
+        totals.create(day=day, **day_totals_of(counts))
     return counts
+
+
+def day_totals_of(counts: Counts) -> dict[str, int]:
+    """A day's row of the per-day level from its runs per script and status."""
+    summed = {status: sum(runs.get(status, 0) for runs in counts.values()) for status in STATUS_COLUMNS}
+    failed = sum(1 for per_status in counts.values() if per_status.get("error"))
+    return {**summed, "failed_scripts": failed}
 
 
 @contextmanager
@@ -106,13 +117,14 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> int:
 @dataclass(frozen=True)
 class CellDrift:
     day: date
-    script_id: int
+    script_id: int | None  # None: the day's totals (every script)
     stored: dict[str, int]
     fresh: dict[str, int]
 
 
 def compare(using: str = DEFAULT_DB_ALIAS) -> list[CellDrift]:
-    """Every (day, script) row whose counts differ from a fresh count, changing nothing."""
+    """Every (day, script) row, and every day's totals, whose counts differ from a fresh count,
+    changing nothing."""
     drift: list[CellDrift] = []
     after = None
     for day in [*_days_with_runs(using), None]:
@@ -127,8 +139,25 @@ def compare(using: str = DEFAULT_DB_ALIAS) -> list[CellDrift]:
         for key in sorted(stored.keys() | fresh_cells.keys()):
             if stored.get(key, {}) != fresh_cells.get(key, {}):
                 drift.append(CellDrift(key[0], key[1], stored.get(key, {}), fresh_cells.get(key, {})))
+        drift += _totals_drift(after, day, fresh, using)
         after = day
     return drift
+
+
+def _totals_drift(after: date | None, day: date | None, fresh: Counts, using: str) -> list[CellDrift]:
+    """The days' totals (their stripes summed) against the fresh count of `day` (and nothing on
+    the days between `after` and it)."""
+    stored_totals = _between(after, day, using, including_last=True, rows=DailyTotals)
+    summed = stored_totals.values("day").annotate(
+        **{column: Sum(column) for column in (*STATUS_COLUMNS, "failed_scripts")}
+    )
+    stored = {row.pop("day"): _nonzero(row) for row in summed.order_by()}
+    expected = {} if day is None or not fresh else {day: _nonzero(day_totals_of(fresh))}
+    return [
+        CellDrift(key, None, stored.get(key, {}), expected.get(key, {}))
+        for key in sorted(stored.keys() | expected.keys())
+        if stored.get(key, {}) != expected.get(key, {})
+    ]
 
 
 # ---------------------------------------------------------------- helpers
@@ -152,9 +181,11 @@ def _days_with_runs(using: str) -> Iterator[date]:
         start = runs.filter(started_at__gte=next_day_starts).values_list("started_at", flat=True).first()
 
 
-def _between(after: date | None, last: date | None, using: str, *, including_last=False):
+def _between(
+    after: date | None, last: date | None, using: str, *, including_last=False, rows=DailyRuns
+):  # fmt: skip
     """Rollup rows of the days after `after` up to `last` (None: no bound on that side)."""
-    rows = DailyRuns.objects.using(using).all()
+    rows = rows.objects.using(using).all()
     if after is not None:
         rows = rows.filter(day__gt=after)
     if last is not None:
@@ -163,8 +194,9 @@ def _between(after: date | None, last: date | None, using: str, *, including_las
 
 
 def _clear_between(after: date | None, before: date | None, using: str) -> None:
-    """Remove rollup rows of days strictly between two days with runs: they have none."""
+    """Remove rollup rows (both levels) of days strictly between two days with runs: they have none."""
     _between(after, before, using).delete()
+    _between(after, before, using, rows=DailyTotals).delete()
 
 
 def _local_date(instant: datetime, local: ZoneInfo) -> date | None:

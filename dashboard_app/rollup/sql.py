@@ -11,10 +11,11 @@ from datetime import date
 
 from django.db import connections
 
-from dashboard_app.models import DailyRuns
+from dashboard_app.models import DailyRuns, DailyTotals
 from scripts_app.models import Status
 
 TABLE = DailyRuns._meta.db_table
+TOTALS = DailyTotals._meta.db_table
 # One column per status, named after it.
 STATUS_COLUMNS: tuple[str, ...] = tuple(Status.values)
 
@@ -35,16 +36,33 @@ def lock(using: str) -> None:
     upsert takes, and with itself, so it waits for every transaction that has
     moved the rollup to finish and stops new ones until this one commits; a
     count made after it sees every committed run, and every later run's change
-    lands on top of it. SQLite: IMMEDIATE transactions already hold the
-    database's write lock from their start.
+    lands on top of it. (Both levels: a trigger moves the per-script rows first,
+    then the day's totals, in one statement.) SQLite: IMMEDIATE transactions
+    already hold the database's write lock from their start.
     """
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {TABLE}, {TOTALS} IN SHARE ROW EXCLUSIVE MODE")
 
 
-# A day's totals as two scalar subqueries, each taking the day as its parameter.
-DAY_RUNS_SQL = f"(SELECT COALESCE(SUM({' + '.join(STATUS_COLUMNS)}), 0) FROM {TABLE} WHERE day = %s)"
-DAY_FAILED_SCRIPTS_SQL = f"(SELECT COUNT(*) FROM {TABLE} WHERE day = %s AND error > 0)"
+def take_out_script(script_id: int, using: str) -> None:
+    """Take a script's runs out of the rollup, both levels, before the script and its runs are
+    deleted: the triggers then find nothing of it to move (one index probe per run)."""
+    sums = ", ".join(f"{c} = {TOTALS}.{c} + excluded.{c}" for c in (*STATUS_COLUMNS, "failed_scripts"))
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TOTALS} (day, stripe, {', '.join(STATUS_COLUMNS)}, failed_scripts) "
+            f"SELECT day, 0, {', '.join(f'-{c}' for c in STATUS_COLUMNS)}, "
+            f"CASE WHEN error > 0 THEN -1 ELSE 0 END FROM {TABLE} WHERE script_id = %s "
+            f"ON CONFLICT (day, stripe) DO UPDATE SET {sums}",
+            [script_id],
+        )
+        cursor.execute(f"DELETE FROM {TABLE} WHERE script_id = %s", [script_id])
+
+
+# A day's totals as two scalar subqueries, each taking the day as its parameter: a few rows of
+# the per-day level (its stripes), however many scripts ran that day.
+DAY_RUNS_SQL = f"(SELECT COALESCE(SUM({' + '.join(STATUS_COLUMNS)}), 0) FROM {TOTALS} WHERE day = %s)"
+DAY_FAILED_SCRIPTS_SQL = f"(SELECT COALESCE(SUM(failed_scripts), 0) FROM {TOTALS} WHERE day = %s)"
 _DAY_TOTALS_SQL = f"SELECT {DAY_RUNS_SQL}, {DAY_FAILED_SCRIPTS_SQL}"

@@ -25,7 +25,7 @@ BEFORE_FIXED_TRIGGERS = [
     ("dashboard_app", "0003_sqlite_rollup_triggers"),
     ("scripts_app", "0003_schedules_states_pings"),
 ]
-WITH_ROLLUP = [("dashboard_app", "0004_rollup_triggers_as_sql")]
+WITH_ROLLUP = [("dashboard_app", "0005_daily_totals")]
 
 
 @pytest.fixture
@@ -133,7 +133,10 @@ def test_a_database_with_a_rollup_keeps_it_and_its_old_triggers_give_way(executo
     executor.loader.build_graph()
     executor.migrate(WITH_ROLLUP)
 
-    assert stored_rollup() == fresh_rollup() == {(day, script.pk, "error"): 1}
+    # The per-script row as it was, and the day's totals counted from it (0005).
+    assert stored_rollup() == fresh_rollup() == {
+        (day, script.pk, "error"): 1, (day, None, "error"): 1, (day, None, "failed_scripts"): 1
+    }
     assert triggers.missing(connection) == []
     ScriptExecution.objects.create(script=script, status="success", started_at=timezone.now())
     assert stored_rollup() == fresh_rollup()  # counted by the new triggers, in New York's days

@@ -15,7 +15,7 @@ from django.db import connection
 from conftest import NOON_IN_SEOUL as NOON
 from conftest import fresh_counts, fresh_rollup, stored_rollup
 from dashboard_app.counters import stats
-from dashboard_app.models import DailyRuns
+from dashboard_app.models import DailyRuns, DailyTotals
 from dashboard_app.tests.triggers_off import switch_off_rollup_triggers
 from scripts_app.models import ScriptExecution, Status
 
@@ -114,7 +114,8 @@ def test_rollup_rows_of_days_without_runs_are_removed_by_a_rebuild(registry):
 
 
 def test_a_rollup_row_edited_by_hand_for_today_is_served_until_the_ttl_then_healed(registry, clock):
-    DailyRuns.objects.filter(day=NOON.date()).update(success=40)
+    # The day's totals: the level today's counters are read from (one row: one writer made it).
+    DailyTotals.objects.filter(day=NOON.date()).update(success=40, running=0, error=0, cancelled=0)
     assert stats.get_stats().values["today_executions"] == 40
     with pytest.raises(CommandError, match="today_executions"):
         run("--check")

@@ -160,6 +160,10 @@ class Migration(migrations.Migration):
             model_name='scriptexecution',
             index=models.Index(condition=models.Q(('status', 'running')), fields=['script', 'started_at'], name='exec_script_running'),
         ),
+        migrations.AddIndex(
+            model_name='scriptexecution',
+            index=models.Index(condition=models.Q(('status', 'error')), fields=['script', 'started_at'], name='exec_script_failed'),
+        ),
         migrations.AddConstraint(
             model_name='script',
             constraint=models.CheckConstraint(condition=models.Q(('schedule', ''), ('period_seconds__isnull', True), _connector='OR'), name='script_cron_or_period'),

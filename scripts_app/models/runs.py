@@ -86,6 +86,10 @@ class ScriptExecution(models.Model):
             models.Index(
                 fields=["script", "started_at"], name="exec_script_running", condition=Q(status="running")
             ),
+            # A script's last failure (its error message on the lists of failed scripts): one probe.
+            models.Index(
+                fields=["script", "started_at"], name="exec_script_failed", condition=Q(status="error")
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="execution_status_valid"),
