@@ -1,5 +1,6 @@
-/* The pages' only script: the dashboard's self-refreshing counters and the
-   scripts page's active switches. No build step, no dependencies. */
+/* The pages' only script: the dashboard's self-refreshing counters, the
+   scripts page's active switches, and a script page's copyable ping lines.
+   No build step, no dependencies. */
 
 (function () {
   "use strict";
@@ -256,9 +257,48 @@
     });
   }
 
+  /* ------------------------------------------- script page: ping lines */
+
+  /* A [data-copy] button copies the text of the element it names (a <code> line). Where the
+     clipboard cannot be written (a page served over plain HTTP to another host), the line is
+     selected instead, and the status says to copy it. */
+  function initCopy(button) {
+    button.addEventListener("click", function () {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      var status = button.parentNode.querySelector("[data-copy-status]");
+      var text = source.textContent;
+      var copied = navigator.clipboard && window.isSecureContext
+        ? navigator.clipboard.writeText(text)
+        : Promise.reject(new Error("no clipboard"));
+      copied
+        .then(function () {
+          status.textContent = button.getAttribute("data-copied");
+        })
+        .catch(function () {
+          var range = document.createRange();
+          range.selectNodeContents(source);
+          var selection = window.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+          status.textContent = button.getAttribute("data-copy-failed");
+        });
+    });
+  }
+
+  /* A form with data-confirm asks before it is sent (regenerating the ping URLs). */
+  function initConfirm(form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) {
+        event.preventDefault();
+      }
+    });
+  }
+
   var dashboard = document.querySelector("[data-dashboard]");
   if (dashboard) {
     new Dashboard(dashboard);
   }
   document.querySelectorAll("[data-toggle-url]").forEach(initSwitch);
+  document.querySelectorAll("[data-copy]").forEach(initCopy);
+  document.querySelectorAll("form[data-confirm]").forEach(initConfirm);
 })();
