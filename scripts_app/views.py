@@ -61,6 +61,7 @@ def script_list(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "state": state,
             "states": State.choices,
+            "state_labels": dict(State.choices),  # app.js names the state a switch leads to
             "page_query": urlencode(chosen),
         },
     )
@@ -86,6 +87,7 @@ def script_page(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": chart.bar_chart(per_day),
             "monitoring": overview.overview(script),
             "ping_lines": ping_lines,
+            "state_labels": dict(State.choices),
         },
     )
     if ping_lines:

@@ -221,6 +221,16 @@
 
   /* ------------------------------------------------ scripts: active switch */
 
+  var labels = document.getElementById("state-labels");
+  var stateLabels = labels ? JSON.parse(labels.textContent) : {};
+  function showState(scope, state) {
+    scope.querySelectorAll("[data-state-badge]").forEach(function (badge) {
+      badge.className = "state state-" + state;
+      badge.setAttribute("data-state", state);
+      badge.textContent = stateLabels[state] || state;
+    });
+  }
+
   function initSwitch(button) {
     button.addEventListener("click", function () {
       var status = document.getElementById(button.getAttribute("aria-describedby"));
@@ -245,6 +255,7 @@
           if (row) {
             row.classList.toggle("is-inactive", !active);
           }
+          showState(row || document, script.state); // paused, or what it is when switched on
           status.textContent = "";
         })
         .catch(function (error) {
@@ -257,29 +268,17 @@
     });
   }
 
-  /* ------------------------------------------- script page: ping lines */
-
-  /* A [data-copy] button copies the text of the element it names (a <code> line). Where the
-     clipboard cannot be written (a page served over plain HTTP to another host), the line is
-     selected instead, and the status says to copy it. */
+  /* --------------------------------- script page: ping lines. A [data-copy] button copies
+     the <code> it names; without a clipboard (plain HTTP to another host) it selects it. */
   function initCopy(button) {
     button.addEventListener("click", function () {
       var source = document.getElementById(button.getAttribute("data-copy"));
       var status = button.parentNode.querySelector("[data-copy-status]");
-      var text = source.textContent;
-      var copied = navigator.clipboard && window.isSecureContext
-        ? navigator.clipboard.writeText(text)
-        : Promise.reject(new Error("no clipboard"));
-      copied
+      (navigator.clipboard ? navigator.clipboard.writeText(source.textContent) : Promise.reject())
         .then(function () {
           status.textContent = button.getAttribute("data-copied");
-        })
-        .catch(function () {
-          var range = document.createRange();
-          range.selectNodeContents(source);
-          var selection = window.getSelection();
-          selection.removeAllRanges();
-          selection.addRange(range);
+        }, function () {
+          window.getSelection().selectAllChildren(source);
           status.textContent = button.getAttribute("data-copy-failed");
         });
     });

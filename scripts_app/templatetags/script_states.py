@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 from django import template
 from django.forms import BoundField, Form
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import gettext
 
@@ -23,6 +25,15 @@ register = template.Library()
 def state_label(value: str) -> str:
     """A state value as the page's language names it."""
     return State(value).label if value in State.values else value
+
+
+@register.filter
+def time_tag(instant: datetime | None) -> SafeString | str:
+    """<time datetime="…">the local date and time</time>, to be placed inside a sentence."""
+    if instant is None:
+        return ""
+    shown = date_format(timezone.localtime(instant), "DATETIME_FORMAT")
+    return format_html('<time datetime="{}">{}</time>', instant.isoformat(), shown)
 
 
 @register.filter

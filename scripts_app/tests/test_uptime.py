@@ -31,7 +31,9 @@ def _with(script: Script, **fields) -> Script:
 def flips(script: Script, *changes: tuple[str, str, timedelta]) -> Script:
     """Record each (from, to, how long before NOW) and leave the script in the last state."""
     for old, new, before in changes:
-        Flip.objects.create(script=script, old_state=old, new_state=new, at=NOW - before, reason=Reason.FAILED)
+        Flip.objects.create(
+            script=script, old_state=old, new_state=new, at=NOW - before, reason=Reason.FAILED
+        )
     return _with(script, state=changes[-1][1])
 
 
