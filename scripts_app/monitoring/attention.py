@@ -6,9 +6,10 @@ time, which the watcher has not ended yet). Worst first: down before late before
 each the longest first. One query whatever the number of scripts: three small subqueries pick
 at most `limit` scripts each (down and late through the (state, last_flip_at) index, in the
 order it keeps; stuck through the partial index on check_at, since a script's check time is
-never later than the moment its oldest run gets stuck), and the outer query reads those few
-with the last flip's reason and detail (the (script, at) index) and the number of scripts down
-and late (counted in the state index).
+never later than the moment its oldest run gets stuck), joined as a UNION; the outer query
+reads those few by primary key with the last flip's reason and detail (the (script, at) index)
+and the number of scripts down and late (counted in the state index: what that costs grows
+with the scripts down or late, never with those that are fine).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
-    Q,
+    QuerySet,
     Subquery,
     Value,
 )
@@ -80,19 +81,32 @@ class Attention:
 def needing_attention(*, now: datetime | None = None, limit: int = LIMIT) -> Attention:
     """The scripts that need attention at `now`, worst first: one query."""
     now = now or timezone.now()
-    longest_first = ("last_flip_at", "pk")
-    down = Script.objects.filter(state=State.DOWN).order_by(*longest_first).values("pk")[:limit]
-    late = Script.objects.filter(state=State.LATE).order_by(*longest_first).values("pk")[:limit]
+    problems, down_total, late_total = [], 0, 0
+    for script in candidates(now=now, limit=limit):
+        down_total, late_total = script.down_total, script.late_total
+        problems.append(_problem(script, now))
+    problems.sort(key=lambda problem: (RANKS[problem.kind], problem.since, problem.script.pk))
+    return Attention(problems=problems[:limit], down=down_total, late=late_total)
+
+
+def candidates(*, now: datetime, limit: int) -> QuerySet[Script]:
+    """At most `limit` scripts down, `limit` late and `limit` stuck, each group longest first,
+    with their last flip's reason and detail, their oldest run still running and the numbers of
+    scripts down and late (the same on every row)."""
+    # Orders the indexes keep (no tie-break on pk), so that each part reads `limit` entries and
+    # stops; ties are broken after, among the few rows read.
+    down = Script.objects.filter(state=State.DOWN).order_by("last_flip_at").values("pk")[:limit]
+    late = Script.objects.filter(state=State.LATE).order_by("last_flip_at").values("pk")[:limit]
     stuck = (
         Script.objects.filter(check_at__lte=now, max_runtime_seconds__isnull=False, active=True)
         .filter(Exists(_stuck_runs(now)))
-        .order_by("check_at", "pk")
+        .order_by("check_at")
         .values("pk")[:limit]
     )
     last_flip = Flip.objects.filter(script=OuterRef("pk")).order_by("-at", "-id")
     running = ScriptExecution.objects.filter(script=OuterRef("pk"), status=Status.RUNNING).order_by()
-    rows = (
-        Script.objects.filter(Q(pk__in=down) | Q(pk__in=late) | Q(pk__in=stuck))
+    return (
+        Script.objects.filter(pk__in=_either(down, late, stuck))
         .order_by()
         .only("pk", "name", "state", "last_flip_at", "created_at", "max_runtime_seconds", "active")
         .annotate(
@@ -105,12 +119,6 @@ def needing_attention(*, now: datetime | None = None, limit: int = LIMIT) -> Att
             late_total=_count_in(State.LATE),
         )
     )
-    problems, down_total, late_total = [], 0, 0
-    for script in rows:
-        down_total, late_total = script.down_total, script.late_total
-        problems.append(_problem(script, now))
-    problems.sort(key=lambda problem: (RANKS[problem.kind], problem.since, problem.script.pk))
-    return Attention(problems=problems[:limit], down=down_total, late=late_total)
 
 
 def scripts_per_state() -> dict[str, int]:
@@ -130,6 +138,14 @@ def _stuck_runs(now: datetime):
     return ScriptExecution.objects.filter(
         script=OuterRef("pk"), status=Status.RUNNING, started_at__lte=started_by
     )
+
+
+def _either(*picks: QuerySet) -> QuerySet:
+    """The ids any of `picks` (each sliced) selects, as one subquery that the outer query joins
+    on the primary key. A UNION rather than an OR of INs, which PostgreSQL answers by scanning
+    every script; each part wraps its slice, since SQLite refuses a LIMIT in a compound's part."""
+    first, *others = [Script.objects.filter(pk__in=pick).order_by().values("pk") for pick in picks]
+    return first.union(*others, all=True)
 
 
 def _count_in(state: str) -> Coalesce:
