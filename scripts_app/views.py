@@ -1,5 +1,7 @@
-"""The pages of scripts and their runs: the scripts with their health, one script's page,
-the forms that create, edit and delete a script, and the executions list.
+"""The pages of scripts and their runs: the scripts with their health and state (filtered by
+state), one script's page (with its state, schedule, uptime and, for those who may change it,
+its ping URLs: scripts_app.monitoring), the forms that create, edit and delete a script, and
+the executions list.
 
 Health and the runs per day come through run_history (the dashboard's rollup where it is
 registered), so each page costs the same whatever the history holds.
