@@ -41,8 +41,9 @@ def trouble(make_script, make_execution, seoul):
 
     def late(name, since):
         # Every hour, two hours' grace: it ran 70 minutes before `since`, so it was due 10 before.
-        scripts[name] = at(since - 70 * MINUTE, make_script, name=name, period_seconds=3600, grace_seconds=7200)
-        at(since - 70 * MINUTE, make_execution, scripts[name], status=Status.SUCCESS)
+        ran = since - 70 * MINUTE
+        scripts[name] = at(ran, make_script, name=name, period_seconds=3600, grace_seconds=7200)
+        at(ran, make_execution, scripts[name], status=Status.SUCCESS)
         flip = states.evaluate(scripts[name].pk, now=since)
         assert flip.new_state == State.LATE
 
@@ -151,7 +152,7 @@ def test_the_dashboard_costs_the_same_with_none_or_many_needing_attention(
     with django_assert_max_num_queries(6) as calm:  # session, user, counters, attention, history
         operator.get("/")
     calm_queries = len(calm.captured_queries)  # (the next request resets the connection's log)
-    for n in range(25):
+    for _ in range(25):
         make_execution(make_script(), status=Status.ERROR)
     operator.get("/")
     with django_assert_max_num_queries(calm_queries):

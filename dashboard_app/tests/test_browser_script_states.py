@@ -42,7 +42,8 @@ def test_the_dashboard_shows_a_script_that_is_down_and_leads_to_it(
     row.get_by_role("link", name="nightly backup").click()
     expect(page.locator("h1")).to_have_text("nightly backup")
     expect(page.locator('[data-fact="state"] [data-state-badge]')).to_have_text("down")
-    expect(page.locator('[data-fact="schedule"]')).to_have_text("every day at 02:00, Asia/Seoul; grace 1 hour")
+    schedule = page.locator('[data-fact="schedule"]')
+    expect(schedule).to_have_text("every day at 02:00, Asia/Seoul; grace 1 hour")
     assert console_errors == []
 
 
