@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from scripts_app import views
 from scripts_app.api.views import ExecutionViewSet, ScriptViewSet
-from scripts_app.monitoring import pings
+from scripts_app.monitoring import ping_keys, pings
 
 router = DefaultRouter()
 router.register("scripts", ScriptViewSet)
@@ -18,6 +18,7 @@ urlpatterns = [
     path("scripts/<int:pk>/", views.script_page, name="script-page"),
     path("scripts/<int:pk>/edit/", views.ScriptUpdate.as_view(), name="script-update"),
     path("scripts/<int:pk>/delete/", views.ScriptDelete.as_view(), name="script-delete"),
+    path("scripts/<int:pk>/ping-key/", ping_keys.regenerate_view, name="script-ping-key"),
     path("executions/", views.execution_list, name="execution-list"),
     path("api/", include((router.urls, "api"))),
     # Ping URLs, no sign-in: the key is the credential (scripts_app.monitoring.pings).

@@ -1,11 +1,15 @@
-"""The pages of scripts and their runs: the scripts with their health, one script's page,
-the forms that create, edit and delete a script, and the executions list.
+"""The pages of scripts and their runs: the scripts with their health and state (filtered by
+state), one script's page (with its state, schedule, uptime and, for those who may change it,
+its ping URLs: scripts_app.monitoring), the forms that create, edit and delete a script, and
+the executions list.
 
 Health and the runs per day come through run_history (the dashboard's rollup where it is
 registered), so each page costs the same whatever the history holds.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +19,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import CreateView, DeleteView, UpdateView
@@ -22,7 +27,8 @@ from django.views.generic import CreateView, DeleteView, UpdateView
 from scripts_app import chart, health, history, run_history
 from scripts_app.dates import local_today
 from scripts_app.forms import ExecutionFilterForm, ScriptForm
-from scripts_app.models import Script, ScriptExecution
+from scripts_app.models import Script, ScriptExecution, State
+from scripts_app.monitoring import overview, ping_keys
 from scripts_app.run_history import KnownCountPaginator
 
 SCRIPTS_PER_PAGE = 100
@@ -34,17 +40,32 @@ SCRIPT_CHART_DAYS = 30
 @login_required
 @ensure_csrf_cookie  # the active switches post with it
 def script_list(request: HttpRequest) -> HttpResponse:
+    # An unknown sort or state is ignored (the whole list, in execution order), as links do.
     sort = request.GET.get("sort")
+    sort = sort if sort in health.SORTS else None
+    state = request.GET.get("state")
+    state = state if state in State.values else None
     scripts = health.with_health(Script.objects.with_last_execution(), local_today())
-    if sort in health.SORTS:
+    if state:
+        scripts = scripts.filter(state=state)
+    if sort:
         scripts = scripts.order_by(*health.SORTS[sort], "execution_order", "id")
-    else:
-        sort = None
     page = Paginator(scripts, SCRIPTS_PER_PAGE).get_page(request.GET.get("page"))
+    chosen = {name: value for name, value in (("state", state), ("sort", sort)) if value}
+    now = timezone.now()
+    for script in page:
+        script.expected = overview.expected(script, now=now)
     return render(
         request,
         "scripts_app/script_list.html",
-        {"page_obj": page, "sort": sort, "page_query": f"sort={sort}" if sort else ""},
+        {
+            "page_obj": page,
+            "sort": sort,
+            "state": state,
+            "states": State.choices,
+            "state_labels": dict(State.choices),  # app.js names the state a switch leads to
+            "page_query": urlencode(chosen),
+        },
     )
 
 
@@ -55,7 +76,8 @@ def script_page(request: HttpRequest, pk: int) -> HttpResponse:
     script = get_object_or_404(health.with_health(Script.objects.with_last_execution(), today), pk=pk)
     runs = ScriptExecution.objects.filter(script=script).order_by("-started_at", "-id")[:RECENT_RUNS]
     per_day = history.runs_per_day(days=SCRIPT_CHART_DAYS, today=today, script_id=pk)
-    return render(
+    ping_lines = ping_keys.ping_lines(request, script)
+    response = render(
         request,
         "scripts_app/script_page.html",
         {
@@ -65,8 +87,14 @@ def script_page(request: HttpRequest, pk: int) -> HttpResponse:
             "durations": health.median_duration(script.pk, today),
             "runs": runs,
             "chart": chart.bar_chart(per_day),
+            "monitoring": overview.overview(script),
+            "ping_lines": ping_lines,
+            "state_labels": dict(State.choices),
         },
     )
+    if ping_lines:
+        response["Cache-Control"] = "no-store"  # the ping key is a credential
+    return response
 
 
 class ScriptFormMixin(LoginRequiredMixin, PermissionRequiredMixin, SuccessMessageMixin):

@@ -1,5 +1,6 @@
-/* The pages' only script: the dashboard's self-refreshing counters and the
-   scripts page's active switches. No build step, no dependencies. */
+/* The pages' only script: the dashboard's self-refreshing counters, the
+   scripts page's active switches, and a script page's copyable ping lines.
+   No build step, no dependencies. */
 
 (function () {
   "use strict";
@@ -220,6 +221,16 @@
 
   /* ------------------------------------------------ scripts: active switch */
 
+  var labels = document.getElementById("state-labels");
+  var stateLabels = labels ? JSON.parse(labels.textContent) : {};
+  function showState(scope, state) {
+    scope.querySelectorAll("[data-state-badge]").forEach(function (badge) {
+      badge.className = "state state-" + state;
+      badge.setAttribute("data-state", state);
+      badge.textContent = stateLabels[state] || state;
+    });
+  }
+
   function initSwitch(button) {
     button.addEventListener("click", function () {
       var status = document.getElementById(button.getAttribute("aria-describedby"));
@@ -244,6 +255,7 @@
           if (row) {
             row.classList.toggle("is-inactive", !active);
           }
+          showState(row || document, script.state); // paused, or what it is when switched on
           status.textContent = "";
         })
         .catch(function (error) {
@@ -256,9 +268,36 @@
     });
   }
 
+  /* --------------------------------- script page: ping lines. A [data-copy] button copies
+     the <code> it names; without a clipboard (plain HTTP to another host) it selects it. */
+  function initCopy(button) {
+    button.addEventListener("click", function () {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      var status = button.parentNode.querySelector("[data-copy-status]");
+      (navigator.clipboard ? navigator.clipboard.writeText(source.textContent) : Promise.reject())
+        .then(function () {
+          status.textContent = button.getAttribute("data-copied");
+        }, function () {
+          window.getSelection().selectAllChildren(source);
+          status.textContent = button.getAttribute("data-copy-failed");
+        });
+    });
+  }
+
+  /* A form with data-confirm asks before it is sent (regenerating the ping URLs). */
+  function initConfirm(form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) {
+        event.preventDefault();
+      }
+    });
+  }
+
   var dashboard = document.querySelector("[data-dashboard]");
   if (dashboard) {
     new Dashboard(dashboard);
   }
   document.querySelectorAll("[data-toggle-url]").forEach(initSwitch);
+  document.querySelectorAll("[data-copy]").forEach(initCopy);
+  document.querySelectorAll("form[data-confirm]").forEach(initConfirm);
 })();

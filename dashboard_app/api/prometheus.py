@@ -17,6 +17,7 @@ from prometheus_client.registry import Collector
 
 from dashboard_app.counters import stats
 from scripts_app import history
+from scripts_app.monitoring.attention import scripts_per_state
 
 # Counter key -> (metric name, help text).
 GAUGES: dict[str, tuple[str, str]] = {
@@ -32,6 +33,7 @@ GAUGES: dict[str, tuple[str, str]] = {
     stats.INACTIVE_SCRIPTS: ("workflow_scripts_inactive", "Scripts switched off (active = false)."),
 }
 RUNS_BY_STATUS = "workflow_executions_today_by_status"
+SCRIPTS_BY_STATE = "workflow_scripts_by_state"
 COMPUTED_AT = "workflow_dashboard_computed_timestamp_seconds"
 FROM_CACHE = "workflow_dashboard_served_from_cache"
 
@@ -47,6 +49,12 @@ class DashboardCollector(Collector):
         for status, runs in history.runs_on(current.day).items():
             by_status.add_metric([status], runs)
         yield by_status
+        by_state = GaugeMetricFamily(
+            SCRIPTS_BY_STATE, "Scripts per state (new, up, late, down, paused).", labels=["state"]
+        )
+        for state, scripts in scripts_per_state().items():
+            by_state.add_metric([state], scripts)
+        yield by_state
         yield GaugeMetricFamily(
             COMPUTED_AT,
             "When the counters above were computed from the tables (Unix time).",

@@ -1,4 +1,5 @@
-"""The dashboard page and the list behind each of its counters.
+"""The dashboard page (its counters, the scripts that need attention and the runs per day) and
+the list behind each of its counters.
 
 Both read dashboard_app.counters.stats: the counters through get_stats(), the lists
 through COUNTERS[key].list(day), so a counter and its list cannot disagree.
@@ -24,6 +25,7 @@ from scripts_app import chart, history, run_history
 from scripts_app.dates import local_today
 from scripts_app.forms import LocalDayField
 from scripts_app.models import ScriptExecution
+from scripts_app.monitoring.attention import needing_attention
 from scripts_app.run_filter import RunFilter
 from scripts_app.run_history import KnownCountPaginator
 
@@ -89,6 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "stats": current,
             "counters": counters,
+            "attention": needing_attention(),
             "chart": chart.bar_chart(history.runs_per_day(days=days, today=current.day)),
             "chart_days": days,
             "chart_ranges": history.RANGES,

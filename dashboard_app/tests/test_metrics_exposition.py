@@ -111,10 +111,10 @@ def test_the_prometheus_text_format_is_the_default(client, db):
     assert response["Cache-Control"] == "no-store"
 
 
-def test_a_warm_scrape_costs_a_cached_read_and_one_small_query(
+def test_a_warm_scrape_costs_a_cached_read_and_two_small_queries(
     client, registry, django_assert_max_num_queries
 ):
     scraped(client)  # stores the counters
-    with django_assert_max_num_queries(3):  # the cached read (at most 2) and runs per status
+    with django_assert_max_num_queries(4):  # the cached read (at most 2), runs per status, scripts per state
         families = scraped(client)
     assert value(families[metrics.FROM_CACHE]) == 1

@@ -1,5 +1,6 @@
-"""The viewsets behind /api/scripts/ and /api/executions/. Plain CRUD, plus toggle-active,
-each script's health (sortable worst first), run counts from run_history and CSV export."""
+"""The viewsets behind /api/scripts/ and /api/executions/. Plain CRUD, plus toggle-active and
+ping-key (a new ping key), each script's health (sortable worst first), run counts from
+run_history and CSV export."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from scripts_app.api.filters import ExecutionFilter
 from scripts_app.api.serializers import ExecutionSerializer, ScriptSerializer
 from scripts_app.dates import local_today
 from scripts_app.models import Script, ScriptExecution
-from scripts_app.monitoring import states
+from scripts_app.monitoring import ping_keys, states
 from scripts_app.run_filter import RunFilter
 from scripts_app.run_history import KnownCountPaginator
 
@@ -83,6 +84,15 @@ class ScriptViewSet(viewsets.ModelViewSet):
     def toggle_active(self, request: Request, pk: str | None = None) -> Response:
         script = self.get_object()
         Script.objects.filter(pk=script.pk).toggle_active()
+        return Response(self.get_serializer(self.get_queryset().get(pk=script.pk)).data)
+
+    @extend_schema(request=None)  # answers with the viewset's serializer
+    @action(detail=True, methods=["post"], url_path="ping-key", permission_classes=[ChangePermission])
+    def ping_key(self, request: Request, pk: str | None = None) -> Response:
+        """A new ping key: the script's old ping URLs answer 404 at once; the answer carries the
+        new `ping_url`."""
+        script = self.get_object()
+        ping_keys.regenerate(script.pk)
         return Response(self.get_serializer(self.get_queryset().get(pk=script.pk)).data)
 
 

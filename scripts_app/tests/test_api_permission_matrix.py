@@ -38,6 +38,7 @@ ENDPOINTS = [
     ("PUT", "script-detail", "/api/scripts/{script}/", {"name": "renamed", "active": False}, CHANGE),
     ("PATCH", "script-detail", "/api/scripts/{script}/", {"description": "changed"}, CHANGE),
     ("POST", "script-toggle-active", "/api/scripts/{script}/toggle-active/", None, CHANGE),
+    ("POST", "script-ping-key", "/api/scripts/{script}/ping-key/", None, CHANGE),
     ("POST", "scriptexecution-list", "/api/executions/", {"script": "{script}", "status": "running"}, CHANGE),
     ("PATCH", "scriptexecution-detail", "/api/executions/{run}/", {"status": "error"}, CHANGE),
     ("DELETE", "script-detail", "/api/scripts/{script}/", None, DELETE),
