@@ -23,12 +23,15 @@ import cProfile
 import json
 import os
 import pstats
+import re
 import sys
 import time
 import warnings
 from pathlib import Path
 
 import django
+
+from bench import scale_plans
 
 
 def explain_pg(cursor, statement: str) -> tuple[list, str]:
@@ -47,8 +50,6 @@ def diagnose_page(client, page: dict, values: dict, *, explained: int, out_dir: 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from bench import scale_plans
-
     path = page["path"].format(**values)
     extra = {"HTTP_AUTHORIZATION": f"Token {values['token']}"} if page["auth"] == "token" else {}
     client.get(path, **extra)  # warm: imports, templates, the database's pages
@@ -58,24 +59,16 @@ def diagnose_page(client, page: dict, values: dict, *, explained: int, out_dir: 
         page_s = time.perf_counter() - started
     if response.status_code != 200:
         raise RuntimeError(f"GET {path} answered {response.status_code}")
-    shapes: dict[str, dict] = {}
-    for query in captured.captured_queries:
-        shape = shapes.setdefault(
-            scale_plans.normalized(query["sql"]), {"count": 0, "seconds": 0.0, "slowest": 0.0, "sql": ""}
-        )
-        seconds = float(query["time"])
-        shape["count"] += 1
-        shape["seconds"] += seconds
-        if seconds >= shape["slowest"]:
-            shape["slowest"], shape["sql"] = seconds, query["sql"]
-    ranked = sorted(shapes.values(), key=lambda shape: shape["seconds"], reverse=True)
+    shapes = statement_shapes(connection, captured.captured_queries)
     statements = []
-    for number, shape in enumerate(ranked[:explained], start=1):
-        entry = {key: shape[key] for key in ("count", "seconds", "slowest", "sql")}
-        if shape["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
-            entry |= _explain(connection, shape["sql"], out_dir / f"diagnosis-{page['number']}-{number}.txt")
+    for number, shape in enumerate(shapes[:explained], start=1):
+        entry = dict(shape)
+        if readable(shape["sql"]):
+            entry |= _explain(
+                connection, readable(shape["sql"]), out_dir / f"diagnosis-{page['number']}-{number}.txt"
+            )
         statements.append(entry)
-    sql_s = sum(float(query["time"]) for query in captured.captured_queries)
+    sql_s = sum(shape["seconds"] for shape in shapes)
     body = response.content
     return {
         **page,
@@ -87,6 +80,40 @@ def diagnose_page(client, page: dict, values: dict, *, explained: int, out_dir: 
         "answer": {"bytes": len(body), "rows": body.count(b"<tr"), "options": body.count(b"<option")},
         "python": busiest_functions(client, path, extra) if sql_s < page_s / 2 else [],
     }
+
+
+DECLARED = re.compile(r"^\s*DECLARE\s+\S+\s+.*?CURSOR\s+WITH(?:OUT)?\s+HOLD\s+FOR\s+", re.I | re.S)
+
+
+def readable(statement: str) -> str | None:
+    """The SELECT a captured statement runs (a server-side cursor's DECLARE unwrapped);
+    None for anything that writes or is not a query."""
+    statement = DECLARED.sub("", statement)
+    return statement if statement.lstrip().upper().startswith(("SELECT", "WITH")) else None
+
+
+def statement_shapes(connection, captured: list[dict]) -> list[dict]:
+    """The page's statements grouped by shape, costliest first. Each SELECT is run again to the
+    last row and timed: SQLite does a query's work while its rows are fetched, which the
+    captured time (the execute call) leaves out, and a server-side cursor's rows come later too."""
+    shapes: dict[str, dict] = {}
+    for query in captured:
+        seconds = float(query["time"])
+        statement = readable(query["sql"])
+        if statement is not None:
+            with connection.cursor() as cursor:
+                started = time.perf_counter()
+                cursor.execute(statement)
+                cursor.fetchall()
+                seconds = max(seconds, time.perf_counter() - started)
+        shape = shapes.setdefault(
+            scale_plans.normalized(query["sql"]), {"count": 0, "seconds": 0.0, "slowest": 0.0, "sql": ""}
+        )
+        shape["count"] += 1
+        shape["seconds"] += seconds
+        if seconds >= shape["slowest"]:
+            shape["slowest"], shape["sql"] = seconds, query["sql"]
+    return sorted(shapes.values(), key=lambda shape: shape["seconds"], reverse=True)
 
 
 def busiest_functions(client, path: str, extra: dict, *, shown: int = 5) -> list[str]:
@@ -102,8 +129,6 @@ def busiest_functions(client, path: str, extra: dict, *, shown: int = 5) -> list
 
 
 def _explain(connection, statement: str, plan_file: Path) -> dict:
-    from bench import scale_plans
-
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             as_json, text = explain_pg(cursor, statement)
@@ -111,12 +136,21 @@ def _explain(connection, statement: str, plan_file: Path) -> dict:
             nodes = scale_plans.pg_nodes(plan["Plan"])
             costly = scale_plans.costliest(nodes)
             plan_file.write_text(f"{statement}\n\n{text}\n")
-            return {
+            jit = scale_plans.jit_ms(plan)
+            execution_ms = plan.get("Execution Time") or 0.0
+            found = {
                 "plan_file": plan_file.name,
-                "execution_ms": plan.get("Execution Time"),
+                "execution_ms": execution_ms,
                 "costly": costly.describe() if costly else "",
                 "hint": scale_plans.pg_hint(costly, nodes) if costly else "",
             }
+            if jit and jit > execution_ms / 3:  # compiling the plan costs more than running it
+                found["costly"] = (
+                    f"JIT compilation {jit:,.0f} ms of {execution_ms:,.0f} ms (estimated cost "
+                    f"{plan['Plan'].get('Total Cost', 0):,.0f}, over jit_above_cost); then {found['costly']}"
+                )
+                found["hint"] = scale_plans.JIT_HINT + "; then " + found["hint"]
+            return found
         lines = explain_sqlite(cursor, statement)
         plan_file.write_text(statement + "\n\n" + "\n".join(lines) + "\n")
         return {

@@ -105,6 +105,19 @@ def pg_hint(node: Node, nodes: list[Node]) -> str:
     return "look at the statement: the plan has no single node that grows"
 
 
+JIT_HINT = (
+    "a cheaper statement (its cost estimate grows with the rows it computes before the LIMIT, "
+    "and past jit_above_cost PostgreSQL compiles it on every request), or jit=off for the app's "
+    "connections (OPTIONS options='-c jit=off')"
+)
+
+
+def jit_ms(explained: dict) -> float | None:
+    """Milliseconds PostgreSQL spent compiling the statement (EXPLAIN's JIT section), if it did."""
+    total = ((explained.get("JIT") or {}).get("Timing") or {}).get("Total")
+    return float(total) if isinstance(total, int | float) else None
+
+
 SQLITE_GROWS = re.compile(r"\bSCAN (?!CONSTANT)|USE TEMP B-TREE")
 
 

@@ -49,6 +49,7 @@ def log(message: str) -> None:
 def wanted_marker(plan: RunsPlan | ScriptsPlan, zone: str) -> dict:
     return {
         "plan": {"kind": type(plan).__name__, **asdict(plan)},
+        "generator": q.GENERATOR_VERSION[type(plan).__name__],
         "zone": zone,
         "day": local_now(zone).date().isoformat(),
         "migrations": migrations_digest(),

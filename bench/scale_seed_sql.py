@@ -17,6 +17,9 @@ Two shapes:
 
 from __future__ import annotations
 
+# Which rows each plan's statements make: a change here makes kept databases be seeded again.
+GENERATOR_VERSION = {"RunsPlan": 1, "ScriptsPlan": 2}
+
 ERROR_MESSAGES = (
     "TimeoutError: the target did not answer within 30 s",
     "ConnectionResetError: connection reset by peer",
@@ -57,7 +60,8 @@ FROM (SELECT array_agg(id ORDER BY id) AS ids FROM scripts) AS s,
      ) AS runs"""
 
 # Every (script, k) for k < per_script: the last `today` of them today, the others
-# on days 1 .. days-1 back; `starts` holds the local midnights, today's first.
+# on distinct days 1 .. days-1 back, shifted by the script's number so that every
+# day has runs; `starts` holds the local midnights, today's first.
 PG_HISTORY = f"""
 INSERT INTO script_executions (script_id, status, started_at, completed_at, error_message)
 SELECT id, status, started_at,
@@ -70,7 +74,8 @@ FROM (
            (%(starts)s::timestamptz[])[1 + back] + second * interval '1 second' AS started_at
     FROM (
         SELECT id, n, k, today, (n * 37 + k * 11) %% 100 AS r,
-               CASE WHEN today THEN 0 ELSE 1 + (k * (%(days)s - 1)) / %(past)s END AS back,
+               CASE WHEN today THEN 0
+                    ELSE 1 + ((k * (%(days)s - 1)) / %(past)s + n) %% (%(days)s - 1) END AS back,
                CASE WHEN today THEN (n * 7919 + k * 104729) %% %(today_span)s
                     ELSE (n * 7919 + k * 104729) %% 86400 END AS second
         FROM (SELECT id, execution_order AS n, k, k >= %(past)s AS today
@@ -94,7 +99,7 @@ WITH RECURSIVE seq(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM seq WHERE k < :pe
 pairs AS (SELECT id, execution_order AS n, k, k >= :past AS today FROM scripts, seq),
 placed AS (
     SELECT id, n, k, today, (n * 37 + k * 11) % 100 AS r,
-           CASE WHEN today THEN 0 ELSE 1 + (k * (:days - 1)) / :past END AS back,
+           CASE WHEN today THEN 0 ELSE 1 + ((k * (:days - 1)) / :past + n) % (:days - 1) END AS back,
            CASE WHEN today THEN (n * 7919 + k * 104729) % :today_span
                 ELSE (n * 7919 + k * 104729) % 86400 END AS second
     FROM pairs
