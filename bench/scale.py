@@ -15,6 +15,7 @@ Environment:
                        SQLite scripts axis runs
   BENCH_QUICK=1        tiny sizes and short runs (CI)
   BENCH_SCALE_RESEED=1 seed every database again, even one that could be kept
+  BENCH_SCALE_ONLY     some of: runs,scripts,throughput (comma-separated; default all)
   BENCH_DIR            where the SQLite files, logs and results go (scale/ in it)
 The databases are kept between runs (seeding 10,000,000 runs takes minutes)
 while they still hold what the run needs: the same plan and migrations, and
@@ -42,10 +43,21 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # A kept database is used only while this many hours of its day remain: the run must
 # end before midnight moves "today" away from its runs.
 LAST_LOCAL_HOUR = 22
+PARTS = ("runs", "scripts", "throughput")
 
 
 def enabled() -> bool:
     return os.environ.get("BENCH_SCALE", "").strip().lower() in {"1", "true", "yes"}
+
+
+def parts() -> set[str]:
+    asked = {part.strip() for part in os.environ.get("BENCH_SCALE_ONLY", "").split(",") if part.strip()}
+    unknown = asked - set(PARTS)
+    if unknown:
+        raise SystemExit(
+            f"BENCH_SCALE_ONLY: unknown {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}"
+        )
+    return asked or set(PARTS)
 
 
 def postgres_server() -> str | None:
@@ -68,7 +80,9 @@ def choose_zone(server: str | None, sizes: ScaleSizes) -> str:
     return os.environ.get("TIME_ZONE") or midday_zone()
 
 
-def _axes(server: str | None, sizes: ScaleSizes, zone: str, work: Path) -> tuple[list[dict], dict]:
+def _axes(
+    server: str | None, sizes: ScaleSizes, zone: str, work: Path, wanted: set[str]
+) -> tuple[list[dict], dict]:
     """The axes to measure, each with its two databases (seeded or kept), and every seed's marker."""
     axes, seeds = [], {}
     if server:
@@ -77,6 +91,8 @@ def _axes(server: str | None, sizes: ScaleSizes, zone: str, work: Path) -> tuple
             ("Runs axis", sizes.runs_large, sizes.runs_small),
             ("Scripts axis", sizes.scripts_large, sizes.scripts_small),
         ):
+            if title.split()[0].lower() not in wanted:
+                continue
             urls = {}
             for side, plan in (("large", large_plan), ("small", small_plan)):
                 name = database_name(plan, quick=sizes.quick)
@@ -85,6 +101,8 @@ def _axes(server: str | None, sizes: ScaleSizes, zone: str, work: Path) -> tuple
             axes.append(
                 {"key": f"{title.split()[0].lower()}-pg", "title": title, "database": version, **urls}
             )
+    if "scripts" not in wanted:
+        return axes, seeds
     urls = {}
     for side, plan in (("large", sizes.scripts_large), ("small", sizes.scripts_small)):
         path = work / f"{database_name(plan, quick=sizes.quick)}.sqlite3"
@@ -132,9 +150,12 @@ def main() -> str:
     server = postgres_server()
     zone = choose_zone(server, sizes)
     scale_seed.log(f"local days in {zone}")
-    axes, seeds = _axes(server, sizes, zone, work)
+    wanted = parts()
+    axes, seeds = _axes(server, sizes, zone, work, wanted)
     results = {"seeds": seeds, "axes": [measure_axis(axis, zone, work, sizes) for axis in axes]}
-    if server:
+    if "throughput" not in wanted:
+        results["throughput"] = {"skipped": "not asked (BENCH_SCALE_ONLY)"}
+    elif server:
         results["throughput"] = throughput(server, zone, sizes, work)
     else:
         results["throughput"] = {"skipped": "needs PostgreSQL: set BENCH_DATABASE_URL=postgres://…"}

@@ -87,6 +87,12 @@ def _throughput_table(throughput: dict) -> list[str]:
         "| measure | CONN_MAX_AGE | PostgreSQL | SQLite | ratio PG ÷ SQLite | target | verdict |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
+    connect = throughput.get("connect_ms", {})
+    if connect:
+        lines.append(
+            f"| one new connection, opened and closed (median) | - | {connect['postgresql']:.2f} ms "
+            f"| {connect['sqlite']:.2f} ms | | | info |"
+        )
     for age, measured in throughput["by_age"].items():
         default = age == "0"
         for key, label in (("runs", "runs recorded/s (POST running, PATCH success)"),

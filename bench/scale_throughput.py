@@ -170,6 +170,22 @@ def _scripts_and_token(url: str, zone: str) -> tuple[tuple[int, int], str]:
     return (first, count), made.stdout.strip().splitlines()[-1]
 
 
+def connect_ms(url: str, *, times: int = 30) -> float:
+    """The median time to open and close one connection (what CONN_MAX_AGE=0 pays per request,
+    before Django's own setup of the connection)."""
+    spent = []
+    for _ in range(times):
+        started = time.perf_counter()
+        if url.startswith("sqlite"):
+            conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+            conn.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")  # its init_command
+        else:
+            conn = psycopg.connect(url)
+        conn.close()
+        spent.append(time.perf_counter() - started)
+    return sorted(spent)[len(spent) // 2] * 1000
+
+
 def _cached_source(port: int, token: str) -> str:
     status, _, body = request(port, "/api/dashboard/stats", headers=token_header(token))
     return json.loads(body)["meta"]["source"] if status == 200 else f"HTTP {status}"
@@ -193,9 +209,11 @@ def throughput(server_url: str, zone: str, sizes: ScaleSizes, work: Path) -> dic
     scale_seed.ensure_pg(server_url, name, plan, zone)
     scale_seed.ensure_sqlite(work / f"{name}.sqlite3", plan, zone)
     access = {side: _scripts_and_token(url, zone) for side, url in urls.items()}
+    connecting = {side: connect_ms(url) for side, url in urls.items()}
     seconds, clients = sizes.throughput_seconds, sizes.throughput_clients
     result: dict = {"workers": sizes.throughput_workers, "clients": clients, "seconds": seconds,
-                    "rounds": sizes.throughput_rounds, "load_tool": load_tool(), "by_age": {}}  # fmt: skip
+                    "rounds": sizes.throughput_rounds, "load_tool": load_tool(), "connect_ms": connecting,
+                    "by_age": {}}  # fmt: skip
     for age in CONN_MAX_AGES:
         scale_seed.log(f"throughput with CONN_MAX_AGE={age}: PostgreSQL and SQLite side by side")
         measured = {side: {"runs": [], "reads": [], "errors": 0} for side in urls}
