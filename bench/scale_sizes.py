@@ -96,10 +96,10 @@ QUICK = ScaleSizes(
     page_requests=1,
     throughput_seconds=1,
     throughput_rounds=1,
-    throughput_clients=8,
-    throughput_workers=4,
+    throughput_clients=4,
+    throughput_workers=2,
     explained_per_page=1,
-    diagnosed_pages=2,
+    diagnosed_pages=1,
 )
 
 
