@@ -50,7 +50,9 @@ screenshot: $(VENV)/.installed-dev
 	UPDATE_SCREENSHOT=1 $(VENV)/bin/pytest -q dashboard_app/tests/test_browser_dashboard.py -k screenshot
 
 # Side-by-side ratios, one table (docs/benchmarks.md). BENCH_QUICK=1 for tiny
-# data; BENCH_DATABASE_URL=postgres://... for the concurrent-writers row. wrk is
+# data; BENCH_DATABASE_URL=postgres://... for the concurrent-writers row;
+# BENCH_SCALE=1 adds the scale tables (bench/scale.py: 10M runs on that server,
+# 10,000 scripts, throughput under make serve's settings). wrk is
 # installed when missing and we are root; otherwise a Python load driver runs
 # and the table says so.
 bench: $(VENV)/.installed-run

@@ -105,7 +105,8 @@ def time_page(port: int, path: str, headers: dict[str, str], *, seconds: float, 
     return statistics.median(times)
 
 
-def main(out_path: str) -> None:
+def main(out_path: str, pages: tuple[Page, ...] = PAGES) -> None:
+    """Time `pages` (the table's rows 10-11 unless another list is given: bench/scale_pages.py)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
 
@@ -132,7 +133,7 @@ def main(out_path: str) -> None:
             headers[side] = {SESSION: {"Cookie": cookie}, TOKEN: token_header(dataset.bench_token())}
             values[side] = path_values(today)
             rows[side] = dataset.table_rows()
-    times: dict[str, dict[str, list[float]]] = {page.number: {"small": [], "large": []} for page in PAGES}
+    times: dict[str, dict[str, list[float]]] = {page.number: {"small": [], "large": []} for page in pages}
     with ExitStack() as stack:
         ports = {
             side: stack.enter_context(
@@ -146,14 +147,14 @@ def main(out_path: str) -> None:
             return time_page(ports[side], path, headers[side][page.auth], seconds=seconds, requests=requests)
 
         dataset.log(
-            f"{len(PAGES)} pages at {rows['large']['executions']:,} ÷ {rows['small']['executions']:,}"
+            f"{len(pages)} pages at {rows['large']['executions']:,} ÷ {rows['small']['executions']:,}"
         )
-        for page in PAGES:  # warm both workers up: imports, templates, the database's pages
+        for page in pages:  # warm both workers up: imports, templates, the database's pages
             for side in sides:
                 timed(page, side, requests=2, seconds=0)
         for number in range(sizes.page_rounds):
             order = ("small", "large") if number % 2 == 0 else ("large", "small")
-            for page in PAGES:
+            for page in pages:
                 for side in order:
                     times[page.number][side].append(
                         timed(page, side, requests=sizes.page_requests, seconds=sizes.page_seconds)
@@ -171,7 +172,7 @@ def main(out_path: str) -> None:
                 "large_s": statistics.median(times[page.number]["large"]),
                 "ratio": paired_ratio(times[page.number]["large"], times[page.number]["small"]),
             }
-            for page in PAGES
+            for page in pages
         ],
     }
     Path(out_path).write_text(json.dumps(result, indent=2))

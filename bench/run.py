@@ -4,6 +4,8 @@ Environment:
   BENCH_QUICK=1          tiny data and short runs (what the smoke test uses)
   BENCH_DATABASE_URL     PostgreSQL for the concurrent-writers and outages rows (else SQLite; no row 17)
   BENCH_DIR              where the SQLite files, logs and results go (default var/bench)
+  BENCH_SCALE=1          then the scale tables (bench/scale.py): 10,000,000 runs on the
+                         BENCH_DATABASE_URL server, 10,000 scripts on SQLite and PostgreSQL
   TIME_ZONE              the zone whose local days are counted; default: a fixed-offset
                          zone where it is about noon now, so that no run crosses midnight
 """
@@ -64,6 +66,11 @@ def main() -> None:
     table = render(context, results)
     (work / "latest.md").write_text(table + "\n")
     print(table)
+    from bench import scale  # imports this module: not at the top
+
+    if scale.enabled():
+        print()
+        scale.main()
 
 
 def midday_zone() -> str:
