@@ -221,7 +221,7 @@ def ensure_sqlite(path: Path, plan: ScriptsPlan, zone: str) -> dict:
 def prove_exact(url: str, zone: str) -> dict:
     """Store the counters as a first visit does, then `refresh_stats --check` must exit 0."""
     started = time.monotonic()
-    warm = manage(url, zone, "shell", "-c", "from dashboard_app.stats import get_stats; get_stats()")
+    warm = manage(url, zone, "shell", "-c", "from dashboard_app.counters.stats import get_stats; get_stats()")
     if warm.returncode:
         raise RuntimeError(f"the first read of the counters failed:\n{warm.stderr}")
     check = manage(url, zone, "refresh_stats", "--check")

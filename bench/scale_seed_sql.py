@@ -42,8 +42,12 @@ _MESSAGES_SQLITE = " ".join(
 # ---------------------------------------------------------------- PostgreSQL
 
 PG_SCRIPTS = """
-INSERT INTO scripts (name, description, active, execution_order, created_at, updated_at)
-SELECT 'scale-' || lpad(g::text, 6, '0'), '', g %% 10 <> 0, g, now(), now()
+INSERT INTO scripts (name, description, active, execution_order, created_at, updated_at,
+                     schedule, grace_seconds, time_zone, down_after_failures, up_after_successes,
+                     state, failing, watched_since, ping_key, pings_in_minute)
+SELECT 'scale-' || lpad(g::text, 6, '0'), '', g %% 10 <> 0, g, now(), now(),
+       '', 3600, 'UTC', 1, 1, CASE WHEN g %% 10 <> 0 THEN 'up' ELSE 'paused' END, false, now(),
+       md5(random()::text || g::text), 0
 FROM generate_series(1, %(scripts)s) AS g"""
 
 # `count` runs evenly spaced in [start, end): started_at = start + g * step.
@@ -87,9 +91,14 @@ ORDER BY started_at"""
 # ---------------------------------------------------------------- SQLite
 
 SQLITE_SCRIPTS = """
-INSERT INTO scripts (name, description, active, execution_order, created_at, updated_at)
+INSERT INTO scripts (name, description, active, execution_order, created_at, updated_at,
+                     schedule, grace_seconds, time_zone, down_after_failures, up_after_successes,
+                     state, failing, watched_since, ping_key, pings_in_minute)
 WITH RECURSIVE seq(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < :scripts)
-SELECT 'scale-' || substr('000000' || g, -6), '', g % 10 <> 0, g, :now, :now FROM seq"""
+SELECT 'scale-' || substr('000000' || g, -6), '', g % 10 <> 0, g, :now, :now,
+       '', 3600, 'UTC', 1, 1, CASE WHEN g % 10 <> 0 THEN 'up' ELSE 'paused' END, 0, :now,
+       lower(hex(randomblob(16))), 0
+FROM seq"""
 
 # As PG_HISTORY; times are text 'YYYY-MM-DD HH:MM:SS' in UTC, as Django stores them.
 # :starts_json holds the local midnights as Unix seconds, today's first.

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import scripts_app.models.scripts
+import scripts_app.tables.scripts
 from django.db import migrations, models
 
 
@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='script',
             name='ping_key',
-            field=models.CharField(default=scripts_app.models.scripts.new_ping_key, editable=False, max_length=64, unique=True, verbose_name='ping key'),
+            field=models.CharField(default=scripts_app.tables.scripts.new_ping_key, editable=False, max_length=64, unique=True, verbose_name='ping key'),
         ),
         migrations.AddField(
             model_name='script',
@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='script',
             name='time_zone',
-            field=models.CharField(default=scripts_app.models.scripts.default_time_zone, max_length=64, verbose_name='time zone'),
+            field=models.CharField(default=scripts_app.tables.scripts.default_time_zone, max_length=64, verbose_name='time zone'),
         ),
         migrations.AddField(
             model_name='script',

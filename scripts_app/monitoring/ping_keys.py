@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from scripts_app.models import Script
-from scripts_app.models.scripts import new_ping_key
+from scripts_app.tables.scripts import new_ping_key
 
 logger = logging.getLogger(__name__)
 

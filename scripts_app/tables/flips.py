@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from scripts_app.models.scripts import Script, State
+from scripts_app.tables.scripts import Script, State
 
 
 class Reason(models.TextChoices):

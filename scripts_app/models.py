@@ -1,7 +1,8 @@
-"""Scripts (workflows), the record of their runs, and the changes of their states."""
+"""Scripts (workflows), the record of their runs, and the changes of their states: each table is
+defined in a module of its own under scripts_app/tables/, gathered here."""
 
-from scripts_app.models.flips import Flip, Reason
-from scripts_app.models.runs import (
+from scripts_app.tables.flips import Flip, Reason
+from scripts_app.tables.runs import (
     EARLIEST_INSTANT,
     ENDED_STATUSES,
     LATEST_INSTANT,
@@ -9,7 +10,7 @@ from scripts_app.models.runs import (
     ScriptExecutionQuerySet,
     Status,
 )
-from scripts_app.models.scripts import Script, ScriptQuerySet, State
+from scripts_app.tables.scripts import Script, ScriptQuerySet, State
 
 __all__ = [
     "EARLIEST_INSTANT",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scripts_app.announcing import AnnouncingQuerySet, TracksSavedState
-from scripts_app.models.runs import ScriptExecution
+from scripts_app.tables.runs import ScriptExecution
 
 
 class State(models.TextChoices):
