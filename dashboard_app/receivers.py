@@ -21,6 +21,8 @@ from dashboard_app.rollup import sql
 
 logger = logging.getLogger(__name__)
 
+TAKE_OUT_ATTEMPTS = 2
+
 
 def _note(using: str, touched: Callable[[], set[str]]) -> None:
     # Receivers run inside the user's save(): upkeep must never make it fail.
@@ -46,11 +48,15 @@ def script_deleting(sender, instance, using, **kwargs) -> None:
     # Before its runs are deleted: the rollup's triggers then find nothing of the
     # script's to move, and skip each run with one index probe. Should this fail, the
     # triggers take its runs out one by one: slower, as exact, and the delete stands.
-    try:
-        with transaction.atomic(using=using):
-            sql.take_out_script(instance.pk, using)
-    except DatabaseError:
-        logger.exception("Could not take script %s out of the rollup before deleting it", instance.pk)
+    # A deadlock (a writer of the same stripe holding the same day's totals) is tried again once.
+    for attempt in range(TAKE_OUT_ATTEMPTS):
+        try:
+            with transaction.atomic(using=using):
+                sql.take_out_script(instance.pk, using)
+            return
+        except DatabaseError:
+            if attempt == TAKE_OUT_ATTEMPTS - 1:
+                logger.exception("Could not take script %s out of the rollup before deleting it", instance.pk)
 
 
 def script_deleted(sender, instance, using, **kwargs) -> None:

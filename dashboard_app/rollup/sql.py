@@ -48,17 +48,37 @@ def lock(using: str) -> None:
 
 def take_out_script(script_id: int, using: str) -> None:
     """Take a script's runs out of the rollup, both levels, before the script and its runs are
-    deleted: the triggers then find nothing of it to move (one index probe per run)."""
-    sums = ", ".join(f"{c} = {TOTALS}.{c} + excluded.{c}" for c in (*STATUS_COLUMNS, "failed_scripts"))
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TOTALS} (day, stripe, {', '.join(STATUS_COLUMNS)}, failed_scripts) "
-            f"SELECT day, 0, {', '.join(f'-{c}' for c in STATUS_COLUMNS)}, "
-            f"CASE WHEN error > 0 THEN -1 ELSE 0 END FROM {TABLE} WHERE script_id = %s "
-            f"ON CONFLICT (day, stripe) DO UPDATE SET {sums}",
-            [script_id],
-        )
+    deleted: the triggers then find nothing of it to move (one index probe per run).
+
+    PostgreSQL: one statement locks the script's rows in day order, deletes them and takes
+    exactly what it deleted (a run recorded meanwhile included) from the day's totals, at this
+    backend's stripe and in day order, as the triggers do, so that two deletes of scripts, or a
+    delete and the writers, do not lock the same rows in opposite orders. SQLite has one writer
+    at a time: a sum, then the delete."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_TAKE_OUT_POSTGRESQL, [script_id, script_id])
+            return
+        cursor.execute(_TAKE_OUT_SQLITE, [script_id])
         cursor.execute(f"DELETE FROM {TABLE} WHERE script_id = %s", [script_id])
+
+
+_NEGATED = ", ".join(f"-{c}" for c in STATUS_COLUMNS)
+_SUMS = ", ".join(f"{c} = {TOTALS}.{c} + excluded.{c}" for c in (*STATUS_COLUMNS, "failed_scripts"))
+_INTO_TOTALS = f"INSERT INTO {TOTALS} (day, stripe, {', '.join(STATUS_COLUMNS)}, failed_scripts) "
+_UPSERT = f" ON CONFLICT (day, stripe) DO UPDATE SET {_SUMS}"
+_TAKE_OUT_SQLITE = (
+    f"{_INTO_TOTALS}SELECT day, 0, {_NEGATED}, CASE WHEN error > 0 THEN -1 ELSE 0 END "
+    f"FROM {TABLE} WHERE script_id = %s{_UPSERT}"
+)
+_TAKE_OUT_POSTGRESQL = (
+    f"WITH doomed AS (SELECT day FROM {TABLE} WHERE script_id = %s ORDER BY day FOR UPDATE), "
+    f"gone AS (DELETE FROM {TABLE} AS kept USING doomed "
+    f"WHERE kept.script_id = %s AND kept.day = doomed.day RETURNING kept.*) "
+    f"{_INTO_TOTALS}SELECT day, pg_backend_pid() %% 64, {_NEGATED}, CASE WHEN error > 0 THEN -1 ELSE 0 END "
+    f"FROM gone ORDER BY day{_UPSERT}"
+)
 
 
 # A day's totals as two scalar subqueries, each taking the day as its parameter: a few rows of
