@@ -10,53 +10,19 @@ import os
 from pathlib import Path
 
 import dj_database_url
-import tzlocal
 from csp.constants import NONE, SELF
 
+from workflow_project.environment import (
+    envbool,
+    envfloat,
+    envint,
+    envlist,
+    host_time_zone,
+    minute_of_local_midnight_on_host,
+)
+from workflow_project.logging_settings import LOGGING  # noqa: F401 (the setting, kept in its own module)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def envbool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def envint(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return default if value is None or value == "" else int(value)
-
-
-def envfloat(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    return default if value is None or value == "" else float(value)
-
-
-def envlist(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def minute_of_local_midnight_on_host(time_zone: str) -> int:
-    """The minute of the host's clock at which `time_zone` reaches midnight."""
-    from datetime import datetime, time
-    from zoneinfo import ZoneInfo
-
-    today = datetime.now(ZoneInfo(time_zone)).date()
-    midnight = datetime.combine(today, time.min, tzinfo=ZoneInfo(time_zone))
-    return midnight.astimezone(ZoneInfo(host_time_zone())).minute
-
-
-def host_time_zone() -> str:
-    """The host's IANA zone name, or UTC when the host does not say."""
-    try:
-        return tzlocal.get_localzone_name() or "UTC"
-    except Exception:  # tzlocal raises on hosts with a broken zone setup
-        return "UTC"
-
 
 DEBUG = envbool("DEBUG", False)
 # The fallback key is for local development only; `check --deploy` flags it.
@@ -240,46 +206,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_TIMEOUT = envfloat("REDIS_TIMEOUT", 0.5)
 REDIS_RETRY_SECONDS = envfloat("REDIS_RETRY_SECONDS", 5)
 if REDIS_URL:
-    from redis.backoff import NoBackoff
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.retry import Retry
+    from workflow_project.cache_settings import redis_caches
 
-    CACHES = {
-        # django-redis, failing fast: a call answers within REDIS_TIMEOUT or
-        # raises. The aliases below decide what happens then
-        # (workflow_project/resilient_cache.py).
-        "redis": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "workflow",
-            "OPTIONS": {
-                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
-                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
-                # One immediate reconnect: a pooled connection that a restarted
-                # Redis closed is not an outage.
-                "CONNECTION_POOL_KWARGS": {
-                    "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
-                },
-            },
-        },
-        # Throttles: while Redis is unreachable they count in each process, so
-        # sign-in stays throttled (per process) instead of not at all.
-        "default": {
-            "BACKEND": "workflow_project.resilient_cache.ResilientCache",
-            "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "local"},
-        },
-        # Sessions: while Redis is unreachable they are read from the database
-        # only, never from a per-process copy that a sign-out elsewhere misses.
-        "sessions": {
-            "BACKEND": "workflow_project.resilient_cache.ResilientCache",
-            "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "none", "FORGET_UNWRITTEN": True},
-        },
-        "local": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
-        },
-        "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-    }
+    CACHES = redis_caches(REDIS_URL, REDIS_TIMEOUT)
     # Sessions read from Redis, written through to the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     SESSION_CACHE_ALIAS = "sessions"
@@ -363,45 +292,3 @@ CRONJOBS = [
     ("* * * * *", "django.core.management.call_command", ["watch_schedules"], {"once": True}),
 ]
 CRONTAB_COMMAND_SUFFIX = "2>&1"
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    # Ping URLs hold their script's secret key: hidden from every line (workflow_project/log_filters.py).
-    "filters": {
-        "hide_ping_keys": {"()": "workflow_project.log_filters.HidePingKeys"},
-        "require_debug_true": {"()": "django.utils.log.RequireDebugTrue"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["hide_ping_keys"]},
-        # Django's own loggers as Django sets them up (printed with DEBUG on), keys hidden.
-        "django_console": {
-            "class": "logging.StreamHandler",
-            "filters": ["require_debug_true", "hide_ping_keys"],
-        },
-        # Django's development server names the path of every request: the same filter.
-        "django.server": {
-            "class": "logging.StreamHandler",
-            "formatter": "django.server",
-            "filters": ["hide_ping_keys"],
-        },
-    },
-    "formatters": {
-        "django.server": {
-            "()": "django.utils.log.ServerFormatter",
-            "format": "[{server_time}] {message}",
-            "style": "{",
-        }
-    },
-    "loggers": {
-        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
-        "django": {"handlers": ["django_console"], "level": "INFO"},
-        # On the logger itself, so that the record every handler gets says no key.
-        "django.request": {"filters": ["hide_ping_keys"]},
-        "dashboard_app": {"handlers": ["console"], "level": "INFO"},
-        # Pings (by script id, never the key) and the watcher's flips.
-        "scripts_app": {"handlers": ["console"], "level": "INFO"},
-        # Redis outages and recoveries (workflow_project.resilient_cache), once per interval.
-        "workflow_project": {"handlers": ["console"], "level": "INFO"},
-    },
-}
