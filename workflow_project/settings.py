@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from workflow_project.alert_settings import *  # noqa: F403 (EMAIL_*, ALERTS_*: alerts' settings)
 from workflow_project.environment import (
     envbool,
     envfloat,
