@@ -258,6 +258,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ExecutionStatusEnum": "scripts_app.models.Status",
         "StatsSourceEnum": ["cache", "live"],
+        "ChannelKindEnum": "dashboard_app.alerts.tables.Kind",
+        "NotificationEventEnum": "dashboard_app.alerts.tables.EventKind",
+        "ChannelEventEnum": "dashboard_app.alerts.tables.SUBSCRIBABLE_CHOICES",
     },
     # Swagger UI's files come from drf-spectacular-sidecar: no CDN needed.
     "SWAGGER_UI_DIST": "SIDECAR",

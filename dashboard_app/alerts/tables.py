@@ -32,6 +32,7 @@ class EventKind(models.TextChoices):
 
 # What a channel may subscribe to (a test is sent on demand only).
 SUBSCRIBABLE = (EventKind.DOWN, EventKind.UP, EventKind.STUCK)
+SUBSCRIBABLE_CHOICES = [(event.value, event.label) for event in SUBSCRIBABLE]
 
 
 def default_events() -> list[str]:
