@@ -200,7 +200,7 @@ def _last_run(row: Notification, using: str) -> dict | None:
 def _log(channel: Channel, event: Event, outcome: Outcome, *, retry_at: datetime | None) -> None:
     # Never the target: a URL may carry a token. The outcome's words are safe (channels.base).
     if outcome.delivered:
-        logger.info(
+        logger.debug(
             "Event %s (%s) delivered to channel %s: %s", event.id, event.kind, channel.pk, outcome.status
         )
         return

@@ -85,7 +85,7 @@ def test_three_500s_then_a_200_deliver_once_after_three_logged_failures(
     http_receiver.fail(3)
     waits = []
 
-    with caplog.at_level(logging.INFO, logger="dashboard_app.alerts.sender"):
+    with caplog.at_level(logging.DEBUG, logger="dashboard_app.alerts.sender"):
         for _ in range(4):
             assert sender.send_due().claimed == 1
             row = Notification.objects.get()
