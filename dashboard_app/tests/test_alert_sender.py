@@ -212,3 +212,18 @@ def test_send_a_test_delivers_and_logs_it(http_receiver, db):
 
     assert (row.event, row.status, row.attempts, row.last_status) == ("test", "delivered", 1, "HTTP 200")
     assert json.loads(http_receiver.requests[0].body)["event"] == "test"
+
+
+def test_a_name_that_resolves_to_loopback_is_refused_when_delivering(
+    http_receiver, make_script, clock, settings
+):
+    settings.ALERTS_ALLOW_PRIVATE_ADDRESSES = False
+    Channel.objects.create(name="hook", kind="webhook", target=f"http://localhost:{http_receiver.port}/hook")
+    goes_down(make_script())
+
+    done = sender.send_due()
+
+    row = Notification.objects.get()
+    assert (done.retrying, row.status, row.attempts, row.last_status) == (1, "pending", 1, "")
+    assert "localhost (" in row.last_error and "loopback" in row.last_error
+    assert http_receiver.requests == []
