@@ -4,6 +4,7 @@ writes its add, change or delete permission; a test is a change."""
 
 from __future__ import annotations
 
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -13,7 +14,16 @@ from rest_framework.response import Response
 
 from common.api import MAX_ID
 from dashboard_app.alerts import safety, selectors, sender
-from dashboard_app.alerts.tables import SUBSCRIBABLE, SUBSCRIBABLE_CHOICES, Channel, Kind, Notification
+from dashboard_app.alerts.tables import (
+    SUBSCRIBABLE,
+    SUBSCRIBABLE_CHOICES,
+    Channel,
+    EventKind,
+    Kind,
+    Notification,
+    Status,
+)
+from scripts_app.api.filters import IdFilter
 from scripts_app.models import Script
 
 
@@ -117,10 +127,22 @@ class ChannelViewSet(viewsets.ModelViewSet):
         return Response(NotificationSerializer(row).data)
 
 
+class NotificationFilter(filters.FilterSet):
+    # Ids checked as ids: one too large for the database is a 400, not a database error.
+    channel = IdFilter(field_name="channel_id", min_value=1, max_value=MAX_ID)
+    script = IdFilter(field_name="script_id", min_value=1, max_value=MAX_ID)
+    status = filters.ChoiceFilter(choices=Status.choices)
+    event = filters.ChoiceFilter(choices=EventKind.choices)
+
+    class Meta:
+        model = Notification
+        fields = ["channel", "script", "status", "event"]
+
+
 class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Notification.objects.select_related("channel", "script")
     serializer_class = NotificationSerializer
     permission_classes = [ManagePermission]
-    filterset_fields = ["channel", "script", "status", "event"]
+    filterset_class = NotificationFilter
     lookup_value_regex = r"[0-9]{1,18}"
 

@@ -65,9 +65,9 @@ class ChannelDelete(LoginRequiredMixin, PermissionRequiredMixin, DeleteView):
         return super().form_valid(form)
 
 
-@require_POST
 @login_required
 @permission_required("dashboard_app.change_channel", raise_exception=True)
+@require_POST
 def channel_test(request: HttpRequest, pk: int) -> HttpResponse:
     channel = get_object_or_404(Channel, pk=pk)
     row = sender.send_test(channel)

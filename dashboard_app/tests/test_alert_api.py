@@ -116,6 +116,8 @@ def test_notifications_are_read_only_and_filtered(manager, make_script):
     assert [(r["event"], r["script_name"], r["attempts"]) for r in failed] == [("down", "backup", 9)]
     assert manager.post("/api/notifications/", {}, format="json").status_code in (403, 405)
     assert manager.get("/api/notifications/", {"status": "lost"}).status_code == 400
+    for too_large in ({"script": 2**70}, {"channel": 2**70}, {"channel": "x"}):
+        assert manager.get("/api/notifications/", too_large).status_code == 400
 
 
 @pytest.mark.parametrize(
