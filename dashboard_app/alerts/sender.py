@@ -11,9 +11,15 @@ the first copy can drop the second). A pass stops before its lease could run out
 delivers, and hands back what it did not reach.
 
 A failed delivery is tried again after 30 s, then 1, 2, 4 ... minutes, until a day after the
-event; then it is marked failed. When a pass finds ALERTS_SUMMARY_AT or more rows due for one
-channel (a mass outage), that channel gets one summary of them all, and they are delivered (or
-retried) together.
+event; then it is marked failed.
+
+A mass outage sends summaries, not a message per script. When a pass finds ALERTS_SUMMARY_AT
+or more rows due for one channel, that channel gets one summary of them all, delivered (or
+retried) together. When the alerts come one pass at a time instead (a hundred scripts going
+down over a minute), a channel that has had alerts for ALERTS_SUMMARY_AT scripts or more in
+the last minute is in a storm: what comes next is held until a minute after the oldest alert
+still pending, then goes out as one summary. So the first alerts of an outage arrive at once,
+and the rest of it in a summary within a minute; one script flapping is never a storm.
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 FIRST_RETRY = timedelta(seconds=30)
 GIVE_UP_AFTER = timedelta(hours=24)
+# A channel told of ALERTS_SUMMARY_AT scripts or more within this long is in a storm (see above).
+STORM_WINDOW = timedelta(minutes=1)
 BATCH = 1000
 _SUMMARY_NAMESPACE = uuid.UUID("5b3e0c8e-4d55-4f6e-9a53-1c3b8f1d2a70")
 
@@ -52,6 +60,7 @@ class Pass:
     retrying: int = 0
     failed: int = 0
     summaries: int = 0
+    held: int = 0
     released: int = 0
 
 
@@ -99,8 +108,14 @@ def send_due(*, now: datetime | None = None, using: str = DEFAULT_DB_ALIAS, batc
     by_channel: dict[int, list[Notification]] = {}
     for row in rows:
         by_channel.setdefault(row.channel_id, []).append(row)
-    for group in by_channel.values():
+    for channel_id, group in by_channel.items():
         as_summary = len(group) >= settings.ALERTS_SUMMARY_AT
+        if not as_summary and _in_a_storm(channel_id, now, using):
+            held_until = _storm_ends(channel_id, using)
+            if now < held_until:
+                done.held += _hold(group, token, held_until, using)
+                continue
+            as_summary = len(group) > 1
         for batch_rows in [group] if as_summary else [[row] for row in group]:
             if timezone.now() + timedelta(seconds=timeout) >= lease_ends:
                 done.released += _release(token, using)
@@ -181,6 +196,26 @@ def _record(rows: Sequence[Notification], outcome: Outcome, token: uuid.UUID, ev
         done.failed += retry_at is None
         done.retrying += retry_at is not None
     _log(rows[0].channel, event, outcome, retry_at=retry_time(rows[0].attempts + 1, rows[0].created_at, now))
+
+
+def _in_a_storm(channel_id: int, now: datetime, using: str) -> bool:
+    """Whether ALERTS_SUMMARY_AT scripts or more had alerts for this channel in the last STORM_WINDOW."""
+    recent = Notification.objects.using(using).filter(
+        channel_id=channel_id, created_at__gt=now - STORM_WINDOW, script__isnull=False
+    )
+    return recent.values("script_id").distinct().count() >= settings.ALERTS_SUMMARY_AT
+
+
+def _storm_ends(channel_id: int, using: str) -> datetime:
+    """When the rows held in this storm go out together: a window after the oldest still pending
+    (the same instant for every row held meanwhile)."""
+    pending = Notification.objects.using(using).filter(channel_id=channel_id, status=Status.PENDING)
+    return pending.order_by("created_at").values_list("created_at", flat=True).first() + STORM_WINDOW
+
+
+def _hold(rows: Sequence[Notification], token: uuid.UUID, until: datetime, using: str) -> int:
+    held = Notification.objects.using(using).filter(claim=token, pk__in=[row.pk for row in rows])
+    return held.update(next_attempt_at=until, claim=None, claimed_until=None)
 
 
 def _release(token: uuid.UUID, using: str) -> int:

@@ -227,3 +227,38 @@ def test_a_name_that_resolves_to_loopback_is_refused_when_delivering(
     assert (done.retrying, row.status, row.attempts, row.last_status) == (1, "pending", 1, "")
     assert "localhost (" in row.last_error and "loopback" in row.last_error
     assert http_receiver.requests == []
+
+
+def test_a_hundred_scripts_down_over_a_minute_send_the_first_alerts_then_one_summary(
+    http_receiver, make_script, clock
+):
+    webhook(http_receiver)
+    scripts = [make_script(name=f"job-{n:03}") for n in range(100)]
+
+    for script in scripts:  # one every 0.6 s, a sender pass each time
+        goes_down(script)
+        sender.send_due()
+        clock.shift(timedelta(seconds=0.6))
+    for _ in range(70):
+        clock.shift(timedelta(seconds=1))
+        sender.send_due()
+
+    bodies = [json.loads(request.body) for request in http_receiver.requests]
+    assert [body["event"] for body in bodies] == ["down"] * 9 + ["summary"]
+    assert [line["name"] for line in bodies[-1]["scripts"]] == [f"job-{n:03}" for n in range(9, 100)]
+    assert set(Notification.objects.values_list("status", flat=True)) == {"delivered"}
+
+
+def test_one_script_flapping_is_not_a_storm(http_receiver, make_script, clock):
+    webhook(http_receiver)
+    script = make_script()
+
+    for _ in range(10):
+        goes_down(script)
+        sender.send_due()
+        comes_up(script)
+        sender.send_due()
+        clock.shift(timedelta(seconds=2))
+
+    assert len(http_receiver.requests) == 20
+    assert {json.loads(request.body)["event"] for request in http_receiver.requests} == {"down", "up"}

@@ -15,5 +15,5 @@ class Command(BaseCommand):
         done = sender.send_due()
         self.stdout.write(
             f"claimed {done.claimed}: {done.delivered} delivered, {done.retrying} to retry, "
-            f"{done.failed} given up, {done.summaries} summaries"
+            f"{done.failed} given up, {done.summaries} summaries, {done.held} held for a summary"
         )

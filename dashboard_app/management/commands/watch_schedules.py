@@ -59,4 +59,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"alerts: {done.delivered} delivered, {done.retrying} to retry, {done.failed} given up"
                 + (f", {done.summaries} summaries" if done.summaries else "")
+                + (f", {done.held} held for a summary" if done.held else "")
             )
