@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from datetime import timedelta
 from io import StringIO
 
@@ -121,7 +122,7 @@ def test_a_receiver_that_keeps_failing_is_given_up_a_day_after_the_event(http_re
 def test_a_claim_abandoned_by_a_killed_sender_is_delivered_after_its_lease(http_receiver, make_script, clock):
     webhook(http_receiver)
     goes_down(make_script())
-    [claimed] = sender.claim(sender.uuid.uuid4(), timezone.now())  # ... and the sender dies here
+    [claimed] = sender.claim(uuid.uuid4(), timezone.now())  # ... and the sender dies here
 
     assert sender.send_due().claimed == 0  # another sender leaves the lease alone
     clock.shift(sender.LEASE + timedelta(seconds=1))
