@@ -55,6 +55,8 @@ def main() -> None:
         "bench.monitoring", work / "monitoring.json", db_url=_fresh_sqlite(work / "monitoring.sqlite3"),
         BENCH_SMALL_DB=_fresh_sqlite(work / "monitoring-small.sqlite3"),
     )  # fmt: skip
+    alerts_db = _fresh_sqlite(work / "alerts.sqlite3")
+    results["alerts"] = _phase("bench.alerts", work / "alerts.json", db_url=alerts_db)
     context = {
         "commit": _git_commit(),
         "machine": machine(),

@@ -6,6 +6,7 @@ per-day rollup must hold flat, come from bench/table_rollup.py.
 
 from __future__ import annotations
 
+from bench.table_alerts import alerts_rows
 from bench.table_cells import check, mib, ms, row, yes
 from bench.table_monitoring import monitoring_rows
 from bench.table_rollup import migration_served_exact, rollup_rows
@@ -47,6 +48,7 @@ def render(context: dict, results: dict) -> str:
         *rollup_rows(results),
         _outages_row(results["outages"]),
         *monitoring_rows(results["monitoring"]),
+        *alerts_rows(results["alerts"]),
     ]
     return "\n".join(lines)
 

@@ -1,4 +1,5 @@
-"""Admin for the cached counters: read-only, with a way to recompute them."""
+"""Admin for the cached counters: read-only, with a way to recompute them. The alerts' admin is in
+dashboard_app/alerts/admin.py."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from dashboard_app.alerts import admin as alerts_admin  # noqa: F401 (registers channels and notifications)
 from dashboard_app.counters import stats
 from dashboard_app.models import DashboardStat
 

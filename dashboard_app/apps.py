@@ -21,6 +21,19 @@ def script_receivers() -> tuple:
     )
 
 
+def alert_receivers() -> tuple:
+    """(signal, sender, receiver, dispatch_uid) of the outbox: notifications are written in the
+    transaction of the flip (or of the stuck runs' ending) that causes them."""
+    from dashboard_app.alerts import outbox
+    from scripts_app.models import Script
+    from scripts_app.signals import runs_stuck, state_flipped
+
+    return (
+        (state_flipped, Script, outbox.flip_recorded, "alerts_flip_recorded"),
+        (runs_stuck, Script, outbox.runs_ended_stuck, "alerts_runs_stuck"),
+    )
+
+
 class DashboardAppConfig(AppConfig):
     name = "dashboard_app"
     verbose_name = _("Dashboard")
@@ -34,7 +47,7 @@ class DashboardAppConfig(AppConfig):
 
         # The scripts' lists, the API and the admin read runs per day from the rollup.
         run_history.register(reads)
-        for signal, sender, receiver, dispatch_uid in script_receivers():
+        for signal, sender, receiver, dispatch_uid in (*script_receivers(), *alert_receivers()):
             signal.connect(receiver, sender=sender, dispatch_uid=dispatch_uid)
         # `flush` empties the zone's row with every table: count in TIME_ZONE's days again.
         post_migrate.connect(zone.record_if_missing, sender=self, dispatch_uid="rollup_zone_after_migrate")

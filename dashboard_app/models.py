@@ -1,5 +1,6 @@
 """The dashboard's tables: the cached counters (dashboard_stats), the rollup of runs per day
-(dashboard_daily_runs) and the zone whose days it counts (dashboard_rollup_zone)."""
+(dashboard_daily_runs) and the zone whose days it counts (dashboard_rollup_zone); the alerts'
+channels and notifications are defined with the alerts (dashboard_app/alerts/tables.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dashboard_app.alerts.tables import Channel, Notification
 from scripts_app.dates import local_today
 
 
@@ -134,3 +136,6 @@ class RollupZone(models.Model):
 
     def __str__(self) -> str:
         return self.time_zone
+
+
+__all__ = ["Channel", "DailyRuns", "DailyTotals", "DashboardStat", "Notification", "RollupZone"]

@@ -21,3 +21,8 @@ rows_changed = Signal()
 # sender=Script, flip (the Flip just written) and using: alerts are queued in that
 # same transaction, so a flip and its notifications commit together or not at all.
 state_flipped = Signal()
+
+# Sent inside the transaction that ends a script's runs still running past its maximum run time,
+# with sender=Script, script_id, count (runs ended), at, detail (the message they were ended
+# with) and using: a "stuck" alert is queued in that same transaction.
+runs_stuck = Signal()

@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from workflow_project.alert_settings import *  # noqa: F403 (EMAIL_*, ALERTS_*: alerts' settings)
 from workflow_project.environment import (
     envbool,
     envfloat,
@@ -257,6 +258,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ExecutionStatusEnum": "scripts_app.models.Status",
         "StatsSourceEnum": ["cache", "live"],
+        "ChannelKindEnum": "dashboard_app.alerts.tables.Kind",
+        "NotificationEventEnum": "dashboard_app.alerts.tables.EventKind",
+        "ChannelEventEnum": "dashboard_app.alerts.tables.SUBSCRIBABLE_CHOICES",
     },
     # Swagger UI's files come from drf-spectacular-sidecar: no CDN needed.
     "SWAGGER_UI_DIST": "SIDECAR",

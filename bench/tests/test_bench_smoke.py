@@ -18,13 +18,14 @@ DEVELOPMENT_DB = BASE_DIR / "db.sqlite3"
 
 # 1-9: the cache and the write path; 10-11 pages, lists and the admin at two sizes;
 # 12-14 the counters under a write stream; 15-16 the migration that builds the rollup;
-# 17 outages; 18a-d schedules and pings.
+# 17 outages; 18a-d schedules and pings; 19a-d alerts.
 ROWS = (
     *("1", "2", "3", "4a", "4b", "4c", "5", "6", "7", "8", "9"),
     *(f"10{letter}" for letter in "abcdefghijklmnopqrs"),
     *(f"11{letter}" for letter in "abcdef"),
     *("12", "13", "14", "15", "16", "17"),
     *(f"18{letter}" for letter in "abcd"),
+    *(f"19{letter}" for letter in "abcd"),
 )
 
 

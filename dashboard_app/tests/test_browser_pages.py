@@ -17,11 +17,17 @@ PAGES = [
     "/counters/today_executions/",
     "/counters/today_failed_scripts/",
     "/counters/inactive_scripts/",
+    "/channels/",
+    "/channels/new/",
+    "/notifications/",
 ]
 
 
 @pytest.fixture
 def some_runs(make_script, make_execution):
+    from dashboard_app.alerts.tables import Channel
+
+    Channel.objects.create(name="ops", kind="email", target="ops-team@example.com")
     script = make_script(name="nightly backup with a rather long name to wrap")
     make_execution(script, status="error", error_message="Traceback: something went wrong " * 5)
     make_execution(script, status="success")

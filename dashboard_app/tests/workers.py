@@ -18,6 +18,8 @@ prints its report. Roles:
   commit, with cached reads in between; reports how often it marked each.
 - `watch`: watcher passes (as `watch_schedules` makes them) until two in a row
   find nothing due; reports how many flips and ended runs it made.
+- `send_alerts BATCH`: sender passes of at most BATCH rows until two in a row claim
+  nothing; reports how many it claimed and delivered.
 """
 
 from __future__ import annotations
@@ -198,6 +200,17 @@ def watch() -> dict:
     return {"flips": flips, "runs_ended": ended, "passes": passes}
 
 
+def send_alerts(batch: int) -> dict:
+    from dashboard_app.alerts import sender
+
+    claimed = delivered = idle = 0
+    while idle < 2:
+        done = sender.send_due(batch=batch)
+        claimed, delivered = claimed + done.claimed, delivered + done.delivered
+        idle = idle + 1 if done.claimed == 0 else 0
+    return {"claimed": claimed, "delivered": delivered}
+
+
 def main() -> None:
     role = sys.argv[1]
     setup_django()
@@ -217,6 +230,8 @@ def main() -> None:
         report = {"id": Script.objects.create(name=sys.argv[2]).pk}
     elif role == "watch":
         report = watch()
+    elif role == "send_alerts":
+        report = send_alerts(int(sys.argv[2]))
     elif role == "read":
         from dashboard_app.counters import stats
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from scripts_app.models import Script, ScriptExecution, Status
 from scripts_app.monitoring import states
+from scripts_app.signals import runs_stuck
 from scripts_app.templatetags.run_format import run_length
 
 BATCH = 500  # scripts decided per tick at most; the next tick takes the rest
@@ -52,9 +53,16 @@ def tick(*, now: datetime | None = None, using: str = DEFAULT_DB_ALIAS) -> Tick:
 
 def end_stuck_runs(script_id: int, max_runtime: timedelta, *, now: datetime, using: str) -> int:
     """End as failed the script's runs still running past `max_runtime`. Each by a conditional
-    UPDATE, so that of two watchers only one ends it (the triggers move the rollup)."""
+    UPDATE, so that of two watchers only one ends it (the triggers move the rollup); announced
+    (signals.runs_stuck) in the same transaction."""
     message = f"No end reported within {run_length(max_runtime)}: ended by the watcher."
     stuck = ScriptExecution.objects.using(using).filter(
         script_id=script_id, status=Status.RUNNING, started_at__lte=now - max_runtime
     )
-    return stuck.update(status=Status.ERROR, completed_at=now, error_message=message)
+    with transaction.atomic(using=using):
+        ended = stuck.update(status=Status.ERROR, completed_at=now, error_message=message)
+        if ended:
+            runs_stuck.send(
+                sender=Script, script_id=script_id, count=ended, at=now, detail=message, using=using
+            )
+    return ended

@@ -76,10 +76,18 @@ def snapshot() -> dict[str, list]:
     }
 
 
+# Alert channels need their model's permissions even to be read: their own matrix is in
+# dashboard_app/tests/test_alert_api.py.
+ALERT_WRITES = {
+    ("POST", "channel-list"), ("PUT", "channel-detail"), ("PATCH", "channel-detail"),
+    ("DELETE", "channel-detail"), ("POST", "channel-test"),
+}  # fmt: skip
+
+
 def test_the_matrix_covers_every_write_endpoint_of_the_api():
     covered = {(method, name) for method, name, _path, _body, kind in ENDPOINTS if kind != READ}
     # The token endpoint is how one signs in: it is public and throttled.
-    assert api_write_endpoints() - {("POST", "api-token")} == covered
+    assert api_write_endpoints() - {("POST", "api-token")} - ALERT_WRITES == covered
 
 
 @pytest.fixture

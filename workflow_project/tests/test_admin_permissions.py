@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
@@ -39,6 +40,11 @@ def make_row(model):
         return model.objects.get(key=token.key)
     if label == "dashboard_app.DashboardStat":
         return model.objects.create(stat_key=f"row-{n}")
+    if label == "dashboard_app.Channel":
+        return model.objects.create(name=f"channel-{n}", kind="email", target=f"ops-{n}@example.com")
+    if label == "dashboard_app.Notification":
+        channel = make_row(apps.get_model("dashboard_app", "Channel"))
+        return model.objects.create(channel=channel, event="test")
     raise AssertionError(f"add a row factory for {label}, newly registered in the admin")
 
 

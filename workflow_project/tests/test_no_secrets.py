@@ -1,4 +1,6 @@
-"""No secrets in the repository: private keys, live tokens, a real SECRET_KEY, passwords in URLs."""
+"""No secrets in the repository: private keys, live tokens (alert targets such as Slack webhook URLs
+and Telegram bot tokens too), a real SECRET_KEY, passwords in URLs. That alert secrets reach no
+page, API answer or log line is dashboard_app/tests/test_alert_pages.py's to show."""
 
 from __future__ import annotations
 
@@ -17,6 +19,11 @@ SECRET_PATTERNS = {
     "Google API key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
     "Stripe live key": re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}"),
     "API token in a header": re.compile(r"\bToken [0-9a-f]{40}\b"),
+    # Alert targets that are credentials in themselves (an alert channel's target, never committed).
+    "Slack webhook URL": re.compile(
+        r"hooks\.slack\.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{20,}"
+    ),
+    "Telegram bot token": re.compile(r"\b[0-9]{8,10}:AA[A-Za-z0-9_-]{33}\b"),
     "password in a URL": re.compile(
         r"[a-z][a-z0-9+.-]*://[^/\s:@'\"]+:(?P<password>[^@\s/'\"]+)@(?!(?:127\.0\.0\.1|localhost)[:/])"
     ),
@@ -74,6 +81,8 @@ def test_no_tracked_file_holds_a_secret():
         ("settings.py", 'SECRET_KEY = "' + "p9#x!kq2" * 5 + '"'),
         ("notes.md", "curl -H 'Authorization: Token " + "0123456789abcdef" * 2 + "01234567'"),
         ("env.sh", "DATABASE_URL=postgres://app:" + "hunter2@db.internal:5432/app"),
+        ("alerts.md", "https://hooks.slack.com/services/" + "T01ABCDEF/B02GHIJKL/" + "x" * 24),
+        ("alerts.md", "tgram://" + "123456789:AA" + "H" * 33 + "/987654321"),
         (".env", "DEBUG=1"),
     ],
 )

@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
+from dashboard_app.alerts import sender
 from scripts_app.monitoring import watcher
 
 logger = logging.getLogger(__name__)
@@ -16,8 +17,9 @@ class Command(BaseCommand):
     help = (
         "Watch the scripts' schedules without any request: flip to late or down the scripts whose "
         "due time (plus grace) has passed, and end as failed the runs still running past their "
-        "script's maximum run time. Runs until stopped; --once for one pass (django-crontab runs "
-        "that every minute). Several may run at once, on several hosts: each flip happens once."
+        "script's maximum run time; then deliver the alerts that are due. Runs until stopped; --once "
+        "for one pass (django-crontab runs that every minute). Several may run at once, on several "
+        "hosts: each flip happens once, each alert is delivered by one of them."
     )
 
     def add_arguments(self, parser) -> None:
@@ -29,6 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, once: bool = False, interval: float = 1.0, **options) -> None:
         if once:
             self.report(watcher.tick())
+            self.report_alerts(sender.send_due())
             return
         stopping = []
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -38,6 +41,7 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 self.report(watcher.tick())
+                self.report_alerts(sender.send_due())
             except DatabaseError:
                 # The database is away: try again next pass, as a request would.
                 logger.exception("A watch pass failed")
@@ -48,4 +52,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"looked at {tick.looked_at} scripts: {tick.flips} changed state, "
                 f"{tick.runs_ended} stuck runs ended"
+            )
+
+    def report_alerts(self, done: sender.Pass) -> None:
+        if done.claimed:
+            self.stdout.write(
+                f"alerts: {done.delivered} delivered, {done.retrying} to retry, {done.failed} given up"
+                + (f", {done.summaries} summaries" if done.summaries else "")
+                + (f", {done.held} held for a summary" if done.held else "")
             )
