@@ -141,8 +141,9 @@ def execution_list(request: HttpRequest) -> HttpResponse:
     page = KnownCountPaginator(executions, EXECUTIONS_PER_PAGE, count=count).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    chosen = form.cleaned_data.get("script") if form.is_bound and not form.errors else None
     return render(
         request,
         "scripts_app/execution_list.html",
-        {"form": form, "page_obj": page, "filter_query": query.urlencode()},
+        {"form": form, "page_obj": page, "filter_query": query.urlencode(), "chosen_script": chosen},
     )

@@ -30,6 +30,8 @@ from scripts_app.run_history import KnownCountPaginator
 
 # Ids in URLs: longer ones cannot exist, so they are a 404 rather than a database error.
 ID_PATTERN = r"[0-9]{1,18}"
+# ?search= is matched against names, which are at most this long.
+SEARCH_MAX_LENGTH = 200
 
 
 class ScriptViewSet(viewsets.ModelViewSet):
@@ -51,6 +53,13 @@ class ScriptViewSet(viewsets.ModelViewSet):
         scripts = health.with_health(super().get_queryset(), local_today())
         if self.action != "list":
             return scripts
+        search = self.request.query_params.get("search")
+        if search is not None:
+            if len(search) > SEARCH_MAX_LENGTH:
+                raise ValidationError(
+                    {"search": [_("At most %(count)d characters.") % {"count": SEARCH_MAX_LENGTH}]}
+                )
+            scripts = scripts.filter(name__icontains=search.strip())
         sort = self.request.query_params.get("sort")
         if sort is None:
             return scripts
@@ -63,12 +72,18 @@ class ScriptViewSet(viewsets.ModelViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
+                "search",
+                str,
+                description="Only scripts whose name contains this text (any case; at most 200 "
+                "characters), e.g. for a search-as-you-type field.",
+            ),
+            OpenApiParameter(
                 "sort",
                 str,
                 enum=list(health.SORTS),
                 description="Worst first: `failures` (most failures today), `success_rate` (lowest 7-day "
                 "success rate; scripts without one last). Default: execution order.",
-            )
+            ),
         ]
     )
     def list(self, request: Request, *args, **kwargs) -> Response:
