@@ -30,6 +30,7 @@ from scripts_app.forms import ExecutionFilterForm, ScriptForm
 from scripts_app.models import Script, ScriptExecution, State
 from scripts_app.monitoring import overview, ping_keys
 from scripts_app.run_history import KnownCountPaginator
+from scripts_app.script_order import ScriptsByFailures
 
 SCRIPTS_PER_PAGE = 100
 EXECUTIONS_PER_PAGE = 50
@@ -45,10 +46,13 @@ def script_list(request: HttpRequest) -> HttpResponse:
     sort = sort if sort in health.SORTS else None
     state = request.GET.get("state")
     state = state if state in State.values else None
-    scripts = health.with_health(Script.objects.with_last_execution(), local_today())
+    today = local_today()
+    scripts = health.with_health(Script.objects.with_last_execution(), today)
     if state:
         scripts = scripts.filter(state=state)
-    if sort:
+    if sort == "failures" and not state:
+        scripts = ScriptsByFailures(scripts, today)  # a page of indexes, not a sort of every script
+    elif sort:
         scripts = scripts.order_by(*health.SORTS[sort], "execution_order", "id")
     page = Paginator(scripts, SCRIPTS_PER_PAGE).get_page(request.GET.get("page"))
     chosen = {name: value for name, value in (("state", state), ("sort", sort)) if value}

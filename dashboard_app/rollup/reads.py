@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from dashboard_app.models import DailyRuns, DailyTotals
@@ -66,6 +66,24 @@ def annotate_figures(scripts: QuerySet[Script], *, today: date, first: date) -> 
     )
 
 
+def failed_script_count(day: date) -> int:
+    """How many scripts failed on `day`: the day's totals (a few rows)."""
+    return sql.day_totals(day, DEFAULT_DB_ALIAS)[1]
+
+
+def most_failed(day: date, page: slice) -> list[tuple[int, int]]:
+    """(script id, failed runs) of a slice of `day`'s failed scripts, most failures first: a
+    page of the partial index on the day's failed rollup rows."""
+    failed = DailyRuns.objects.filter(day=day, error__gt=0).order_by("-error", "script_id")
+    return list(failed.values_list("script_id", "error")[page])
+
+
+def failed_on(day: date) -> Exists:
+    """True for a script (OuterRef("pk")) that failed on `day`: one probe of the (day, script)
+    unique index."""
+    return Exists(DailyRuns.objects.filter(day=day, script=OuterRef("pk"), error__gt=0))
+
+
 def scripts_failed_on(day: date):
     """Scripts with at least one failed run started on `day` (what Script.objects.failed_on
     counts), most failures first, each with `failed_runs` that day and its last failure's
@@ -89,11 +107,10 @@ class FailedScripts:
         self.day = day
 
     def count(self) -> int:
-        return sql.day_totals(self.day, DEFAULT_DB_ALIAS)[1]
+        return failed_script_count(self.day)
 
     def __getitem__(self, page: slice) -> list[Script]:
-        failed = DailyRuns.objects.filter(day=self.day, error__gt=0).order_by("-error", "script_id")
-        rows = list(failed.values_list("script_id", "error")[page])
+        rows = most_failed(self.day, page)
         scripts = _with_last_failure(Script.objects.filter(pk__in=[pk for pk, _ in rows]), self.day)
         found = scripts.in_bulk()
         listed = []
@@ -134,5 +151,3 @@ def _rows(runs: RunFilter) -> QuerySet:
     if runs.script_id is not None:
         found = found.filter(script_id=runs.script_id)
     return found
-
-

@@ -27,11 +27,14 @@ from scripts_app.models import Script, ScriptExecution
 from scripts_app.monitoring import ping_keys, states
 from scripts_app.run_filter import RunFilter
 from scripts_app.run_history import KnownCountPaginator
+from scripts_app.script_order import ScriptsByFailures
 
 # Ids in URLs: longer ones cannot exist, so they are a 404 rather than a database error.
 ID_PATTERN = r"[0-9]{1,18}"
 # ?search= is matched against names, which are at most this long.
 SEARCH_MAX_LENGTH = 200
+# The list's filters: with any of them, a sort orders the filtered scripts themselves.
+FILTERS = {"active", "state", "search"}
 
 
 class ScriptViewSet(viewsets.ModelViewSet):
@@ -87,6 +90,11 @@ class ScriptViewSet(viewsets.ModelViewSet):
         ]
     )
     def list(self, request: Request, *args, **kwargs) -> Response:
+        scripts = self.get_queryset()  # (a 400 for a sort it does not know)
+        if request.query_params.get("sort") == "failures" and not FILTERS & set(request.query_params):
+            # Unfiltered, worst first is a page of indexes (scripts_app.script_order).
+            page = self.paginate_queryset(ScriptsByFailures(scripts.order_by(), local_today()))
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=None)  # answers with the viewset's serializer
