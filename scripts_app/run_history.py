@@ -16,10 +16,21 @@ from functools import cached_property
 from typing import Protocol
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
 
-from scripts_app.dates import local_zone
+from scripts_app.dates import day_window, local_zone
 from scripts_app.models import ENDED_STATUSES, Script, ScriptExecution, Status
 from scripts_app.run_filter import RunFilter
 
@@ -51,6 +62,17 @@ class RunHistory(Protocol):
 
     def failed_on(self, day: date) -> Exists:
         """True for a script (OuterRef("pk")) with a failed run started on `day`."""
+
+    def rated_count(self, first: date, today: date) -> int:
+        """How many scripts have a run started on the days first..today that ended."""
+
+    def lowest_rates(self, first: date, today: date, page: slice) -> list[int]:
+        """Ids of a slice of those scripts, lowest success rate over those days first, then
+        most failures today, then by id."""
+
+    def rated(self, first: date, today: date) -> Exists:
+        """True for a script (OuterRef("pk")) with a run started on the days first..today that
+        ended."""
 
 
 class CountedFromExecutions:
@@ -105,6 +127,26 @@ class CountedFromExecutions:
     def failed_on(self, day: date) -> Exists:
         return Exists(ScriptExecution.objects.failed_on(day).filter(script=OuterRef("pk")))
 
+    def _week(self, first: date, today: date) -> QuerySet:
+        ended = RunFilter(first=first, last=today).executions().filter(status__in=ENDED_STATUSES)
+        return ended.order_by().values("script_id")
+
+    def rated_count(self, first: date, today: date) -> int:
+        return self._week(first, today).distinct().count()
+
+    def lowest_rates(self, first: date, today: date, page: slice) -> list[int]:
+        start, end = day_window(today)
+        rates = self._week(first, today).annotate(
+            rate=Cast(Count("pk", filter=Q(status=Status.SUCCESS)), FloatField())
+            / Cast(Count("pk"), FloatField()),
+            failures=Count("pk", filter=Q(status=Status.ERROR, started_at__gte=start, started_at__lt=end)),
+        )
+        ordered = rates.order_by("rate", F("failures").desc(), "script_id")
+        return list(ordered.values_list("script_id", flat=True)[page])
+
+    def rated(self, first: date, today: date) -> Exists:
+        return Exists(self._week(first, today).filter(script=OuterRef("pk")))
+
 
 COUNTED_FROM_EXECUTIONS = CountedFromExecutions()
 _registered: RunHistory | None = None
@@ -155,6 +197,22 @@ def most_failed(day: date, page: slice) -> list[tuple[int, int]]:
 def failed_on(day: date) -> Exists:
     """An expression true for a script (OuterRef("pk")) with a failed run started on `day`."""
     return source().failed_on(day)
+
+
+def rated_count(first: date, today: date) -> int:
+    """How many scripts have a run started on the days first..today that ended."""
+    return source().rated_count(first, today)
+
+
+def lowest_rates(first: date, today: date, page: slice) -> list[int]:
+    """Ids of a slice of the scripts with a rate over first..today, lowest first (then most
+    failures today, then id)."""
+    return source().lowest_rates(first, today, page)
+
+
+def rated(first: date, today: date) -> Exists:
+    """An expression true for a script (OuterRef("pk")) with a rate over first..today."""
+    return source().rated(first, today)
 
 
 class KnownCountPaginator(Paginator):

@@ -24,13 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import CreateView, DeleteView, UpdateView
 
-from scripts_app import chart, health, history, run_history
+from scripts_app import chart, health, history, run_history, script_order
 from scripts_app.dates import local_today
 from scripts_app.forms import ExecutionFilterForm, ScriptForm
 from scripts_app.models import Script, ScriptExecution, State
 from scripts_app.monitoring import overview, ping_keys
 from scripts_app.run_history import KnownCountPaginator
-from scripts_app.script_order import ScriptsByFailures
 
 SCRIPTS_PER_PAGE = 100
 EXECUTIONS_PER_PAGE = 50
@@ -50,8 +49,8 @@ def script_list(request: HttpRequest) -> HttpResponse:
     scripts = health.with_health(Script.objects.with_last_execution(), today)
     if state:
         scripts = scripts.filter(state=state)
-    if sort == "failures" and not state:
-        scripts = ScriptsByFailures(scripts, today)  # a page of indexes, not a sort of every script
+    if sort and not state:
+        scripts = script_order.ORDERS[sort](scripts, today)  # a page at a time, not a sort of all
     elif sort:
         scripts = scripts.order_by(*health.SORTS[sort], "execution_order", "id")
     page = Paginator(scripts, SCRIPTS_PER_PAGE).get_page(request.GET.get("page"))

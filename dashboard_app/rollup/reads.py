@@ -14,8 +14,20 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from dashboard_app.models import DailyRuns, DailyTotals
 from dashboard_app.rollup import sql, zone
@@ -82,6 +94,38 @@ def failed_on(day: date) -> Exists:
     """True for a script (OuterRef("pk")) that failed on `day`: one probe of the (day, script)
     unique index."""
     return Exists(DailyRuns.objects.filter(day=day, script=OuterRef("pk"), error__gt=0))
+
+
+def _week(first: date, today: date) -> QuerySet:
+    """Per script with a run that ended on the days first..today: succeeded, ended and failures
+    today, summed from its (at most 7) rollup rows."""
+    rows = DailyRuns.objects.filter(day__gte=first, day__lte=today).order_by().values("script_id")
+    sums = rows.annotate(
+        succeeded=Sum("success"),
+        ended=Sum(sum_of(list(ENDED_STATUSES))),
+        failures=Coalesce(Sum("error", filter=Q(day=today)), Value(0, output_field=IntegerField())),
+    )
+    return sums.filter(ended__gt=0)
+
+
+def rated_count(first: date, today: date) -> int:
+    """How many scripts have a run that ended on the days first..today."""
+    return _week(first, today).count()
+
+
+def lowest_rates(first: date, today: date, page: slice) -> list[int]:
+    """Ids of a slice of those scripts, lowest success rate first, then most failures today,
+    then id: one aggregate of the week's rollup rows."""
+    rates = _week(first, today).annotate(rate=Cast("succeeded", FloatField()) / Cast("ended", FloatField()))
+    ordered = rates.order_by("rate", F("failures").desc(), "script_id")
+    return list(ordered.values_list("script_id", flat=True)[page])
+
+
+def rated(first: date, today: date) -> Exists:
+    """True for a script (OuterRef("pk")) with a run that ended on the days first..today: a
+    probe of its (script, day) index."""
+    week = DailyRuns.objects.filter(script=OuterRef("pk"), day__gte=first, day__lte=today)
+    return Exists(week.alias(ended=sum_of(list(ENDED_STATUSES))).filter(ended__gt=0))
 
 
 def scripts_failed_on(day: date):

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.api import ChangePermission, StandardPagination
-from scripts_app import health, run_history
+from scripts_app import health, run_history, script_order
 from scripts_app.api.csv_export import CSVRenderer, csv_response
 from scripts_app.api.filters import ExecutionFilter
 from scripts_app.api.serializers import ExecutionSerializer, ScriptSerializer
@@ -27,7 +27,6 @@ from scripts_app.models import Script, ScriptExecution
 from scripts_app.monitoring import ping_keys, states
 from scripts_app.run_filter import RunFilter
 from scripts_app.run_history import KnownCountPaginator
-from scripts_app.script_order import ScriptsByFailures
 
 # Ids in URLs: longer ones cannot exist, so they are a 404 rather than a database error.
 ID_PATTERN = r"[0-9]{1,18}"
@@ -91,9 +90,10 @@ class ScriptViewSet(viewsets.ModelViewSet):
     )
     def list(self, request: Request, *args, **kwargs) -> Response:
         scripts = self.get_queryset()  # (a 400 for a sort it does not know)
-        if request.query_params.get("sort") == "failures" and not FILTERS & set(request.query_params):
-            # Unfiltered, worst first is a page of indexes (scripts_app.script_order).
-            page = self.paginate_queryset(ScriptsByFailures(scripts.order_by(), local_today()))
+        sort = request.query_params.get("sort")
+        if sort in script_order.ORDERS and not FILTERS & set(request.query_params):
+            # Unfiltered, worst first is read a page at a time (scripts_app.script_order).
+            page = self.paginate_queryset(script_order.ORDERS[sort](scripts.order_by(), local_today()))
             return self.get_paginated_response(self.get_serializer(page, many=True).data)
         return super().list(request, *args, **kwargs)
 

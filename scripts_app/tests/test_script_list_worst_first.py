@@ -1,7 +1,7 @@
-"""Scripts worst first by today's failures, a page at a time (/scripts/?sort=failures and
-/api/scripts/?sort=failures): the failed scripts most failures first, then the others in
-execution order; every page read through indexes, its health computed for its rows only, the
-same from the rollup as from the executions."""
+"""Scripts worst first, a page at a time (/scripts/?sort=failures|success_rate and the API's):
+the failed scripts most failures first, or the lowest 7-day success rates first, then the
+others in execution order; each page's health computed for its rows only, the same from the
+rollup as from the executions."""
 
 from __future__ import annotations
 
@@ -88,3 +88,56 @@ def test_a_page_costs_the_same_queries_with_ten_times_the_scripts(api, make_scri
     # The health of the page's 5 scripts only, read by id.
     (page_read,) = [sql for sql in many if "recent_9" in sql]
     assert re.search(r'WHERE "scripts"."id" IN \(\d+, \d+, \d+, \d+, \d+\)', page_read)
+
+
+# name, execution order, (successes, failures, cancelled) in the week (all today), running today
+RATED = [
+    ("never", 0, (0, 0, 0), 0),
+    ("half", 4, (1, 1, 0), 0),
+    ("perfect", 3, (3, 0, 0), 0),
+    ("broken", 6, (0, 2, 0), 0),
+    ("still-running", 1, (0, 0, 0), 1),
+    ("half-more-failures", 5, (2, 2, 0), 0),
+    ("cancelled", 2, (1, 0, 1), 0),
+]
+# rate asc (ties: more failures today first, then id); then no rate, in execution order
+EXPECTED_BY_RATE = ["broken", "half-more-failures", "half", "cancelled", "perfect", "never", "still-running"]
+
+
+@pytest.fixture
+def rated(make_script, make_execution):
+    for name, order, (succeeded, failed, cancelled), running in RATED:
+        script = make_script(name=name, execution_order=order)
+        for status, number in (
+            (Status.SUCCESS, succeeded),
+            (Status.ERROR, failed),
+            (Status.CANCELLED, cancelled),
+            (Status.RUNNING, running),
+        ):
+            for _ in range(number):
+                make_execution(script, status=status)
+
+
+def rate_names(api, page_size: int) -> tuple[list[str], int]:
+    names, page = [], 1
+    while True:
+        body = api.get("/api/scripts/", {"sort": "success_rate", "page_size": page_size, "page": page}).json()
+        names += [item["name"] for item in body["results"]]
+        if not body["next"]:
+            return names, body["count"]
+        page += 1
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 5, 50])
+def test_the_api_pages_through_the_lowest_rates_then_the_unrated(api, rated, page_size):
+    assert rate_names(api, page_size) == (EXPECTED_BY_RATE, len(RATED))
+
+
+def test_the_page_lists_the_lowest_rates_first(admin_client, rated):
+    html = admin_client.get("/scripts/?sort=success_rate").content.decode()
+    assert re.findall(r'<a id="script-name-\d+" href="/scripts/\d+/">([^<]+)</a>', html) == EXPECTED_BY_RATE
+
+
+def test_counted_from_the_executions_the_rates_order_the_same(api, rated, monkeypatch):
+    monkeypatch.setattr(run_history, "_registered", None)
+    assert rate_names(api, 2)[0] == EXPECTED_BY_RATE
