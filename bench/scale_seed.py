@@ -163,8 +163,11 @@ def _pg_fill(conn: psycopg.Connection, plan: RunsPlan | ScriptsPlan, zone: str) 
         step("indexes_s", definition)
     step("rollup_s", "DELETE FROM dashboard_daily_runs")
     step("rollup_s", q.PG_RECOUNT_ROLLUP, {"zone": zone})
+    step("rollup_s", "DELETE FROM dashboard_daily_totals")
+    step("rollup_s", q.PG_RECOUNT_TOTALS)
     conn.execute("SET session_replication_role = DEFAULT")
-    step("vacuum_s", "VACUUM (ANALYZE) scripts, script_executions, dashboard_daily_runs")
+    tables = "scripts, script_executions, dashboard_daily_runs, dashboard_daily_totals"
+    step("vacuum_s", f"VACUUM (ANALYZE) {tables}")
     return timings
 
 

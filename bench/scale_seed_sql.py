@@ -135,3 +135,8 @@ PG_RECOUNT_ROLLUP = f"""
 INSERT INTO dashboard_daily_runs (day, script_id, {", ".join(STATUSES)})
 SELECT (started_at AT TIME ZONE %(zone)s)::date AS day, script_id, {_COUNTS}
 FROM script_executions GROUP BY 1, 2 ORDER BY 1, 2"""
+# The rollup's per-day level (dashboard_app migration 0005): each day's totals at stripe 0.
+PG_RECOUNT_TOTALS = f"""
+INSERT INTO dashboard_daily_totals (day, stripe, {", ".join(STATUSES)}, failed_scripts)
+SELECT day, 0, {", ".join(f"sum({status})" for status in STATUSES)}, count(*) FILTER (WHERE error > 0)
+FROM dashboard_daily_runs GROUP BY day ORDER BY day"""

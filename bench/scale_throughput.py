@@ -11,8 +11,8 @@ by the same clients on loopback:
   to `success`, with a token (wrk and bench/scale_runs.lua; else threads);
 - cached reads per second: GET /api/dashboard/stats with a token.
 The ratio of a measure is the median over rounds of PostgreSQL ÷ SQLite. It is
-done with the production default CONN_MAX_AGE=0 (a connection per request),
-then again with CONN_MAX_AGE=60 for comparison.
+done with CONN_MAX_AGE=0 (a connection per request), then with the production
+default CONN_MAX_AGE=60, whose ratios are the row's verdict.
 
 gunicorn's sync workers close each connection after its answer, so the
 clients' keep-alive is offered and refused: every request connects anew.

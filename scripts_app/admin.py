@@ -31,7 +31,9 @@ class ScriptAdmin(admin.ModelAdmin):
     list_display = ["name", "active", "state", "next_due", "execution_order", "updated_at"]
     list_filter = ["active", "state"]
     search_fields = ["name", "description"]
-    ordering = ["execution_order", "id"]
+    ordering = ["execution_order", "id"]  # a page of the script_list_order index
+    # A filtered list counts its matches once, not the whole table again beside them.
+    show_full_result_count = False
     actions = ["activate", "deactivate"]
     readonly_fields = ["state", "next_due", "last_flip_at"]
     fieldsets = [

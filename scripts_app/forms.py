@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.api import MAX_ID
 from scripts_app.dates import day_window
 from scripts_app.models import Script, Status
 from scripts_app.monitoring.schedule import normalize_cron, schedule_errors
@@ -109,10 +110,31 @@ class ScriptForm(forms.ModelForm):
         return cleaned
 
 
+class ScriptPickerField(forms.IntegerField):
+    """One script by id: the executions page's search-as-you-type field (static/script_picker.js
+    asks /api/scripts/?search=…) posts the chosen id; without JavaScript it is a plain
+    ?script=<id>. Cleans to the Script (one lookup by primary key), never a list of them all."""
+
+    default_error_messages = {"invalid_choice": _("Select a valid choice.")}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput, **kwargs)
+
+    def clean(self, value):
+        try:
+            script_id = super().clean(value)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+        if script_id is None:
+            return None
+        script = Script.objects.only("id", "name").filter(pk=script_id).first()
+        if script is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return script
+
+
 class ExecutionFilterForm(forms.Form):
-    script = forms.ModelChoiceField(
-        label=_("Script"), queryset=Script.objects.all(), required=False, empty_label=_("All scripts")
-    )
+    script = ScriptPickerField(label=_("Script"), required=False)
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any status")), *Status.choices], required=False
     )

@@ -16,11 +16,22 @@ from functools import cached_property
 from typing import Protocol
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
 
-from scripts_app.dates import local_zone
-from scripts_app.models import ENDED_STATUSES, Script, Status
+from scripts_app.dates import day_window, local_zone
+from scripts_app.models import ENDED_STATUSES, Script, ScriptExecution, Status
 from scripts_app.run_filter import RunFilter
 
 PerStatus = dict[str, int]  # status -> runs, every status present
@@ -41,6 +52,27 @@ class RunHistory(Protocol):
     def annotate_figures(self, scripts: QuerySet[Script], *, today: date, first: date) -> QuerySet[Script]:
         """`scripts` with runs_today, failures_today, and succeeded_7d and ended_7d: the runs
         started on the days first..today that succeeded, and that ended."""
+
+    def failed_script_count(self, day: date) -> int:
+        """How many scripts have a failed run started on `day`."""
+
+    def most_failed(self, day: date, page: slice) -> list[tuple[int, int]]:
+        """(script id, failed runs) of a slice of `day`'s failed scripts, most failures first
+        (then by id)."""
+
+    def failed_on(self, day: date) -> Exists:
+        """True for a script (OuterRef("pk")) with a failed run started on `day`."""
+
+    def rated_count(self, first: date, today: date) -> int:
+        """How many scripts have a run started on the days first..today that ended."""
+
+    def lowest_rates(self, first: date, today: date, page: slice) -> list[int]:
+        """Ids of a slice of those scripts, lowest success rate over those days first, then
+        most failures today, then by id."""
+
+    def rated(self, first: date, today: date) -> Exists:
+        """True for a script (OuterRef("pk")) with a run started on the days first..today that
+        ended."""
 
 
 class CountedFromExecutions:
@@ -85,6 +117,36 @@ class CountedFromExecutions:
             ended_7d=runs(week, *ENDED_STATUSES),
         )
 
+    def failed_script_count(self, day: date) -> int:
+        return Script.objects.failed_on(day).count()
+
+    def most_failed(self, day: date, page: slice) -> list[tuple[int, int]]:
+        counted = ScriptExecution.objects.failed_on(day).values("script_id").annotate(n=Count("pk"))
+        return list(counted.order_by("-n", "script_id").values_list("script_id", "n")[page])
+
+    def failed_on(self, day: date) -> Exists:
+        return Exists(ScriptExecution.objects.failed_on(day).filter(script=OuterRef("pk")))
+
+    def _week(self, first: date, today: date) -> QuerySet:
+        ended = RunFilter(first=first, last=today).executions().filter(status__in=ENDED_STATUSES)
+        return ended.order_by().values("script_id")
+
+    def rated_count(self, first: date, today: date) -> int:
+        return self._week(first, today).distinct().count()
+
+    def lowest_rates(self, first: date, today: date, page: slice) -> list[int]:
+        start, end = day_window(today)
+        rates = self._week(first, today).annotate(
+            rate=Cast(Count("pk", filter=Q(status=Status.SUCCESS)), FloatField())
+            / Cast(Count("pk"), FloatField()),
+            failures=Count("pk", filter=Q(status=Status.ERROR, started_at__gte=start, started_at__lt=end)),
+        )
+        ordered = rates.order_by("rate", F("failures").desc(), "script_id")
+        return list(ordered.values_list("script_id", flat=True)[page])
+
+    def rated(self, first: date, today: date) -> Exists:
+        return Exists(self._week(first, today).filter(script=OuterRef("pk")))
+
 
 COUNTED_FROM_EXECUTIONS = CountedFromExecutions()
 _registered: RunHistory | None = None
@@ -120,6 +182,37 @@ def runs_per_day(runs: RunFilter) -> dict[date, PerStatus]:
 def annotate_figures(scripts: QuerySet[Script], *, today: date, first: date) -> QuerySet[Script]:
     """`scripts` with runs_today, failures_today, succeeded_7d and ended_7d (days first..today)."""
     return source().annotate_figures(scripts, today=today, first=first)
+
+
+def failed_script_count(day: date) -> int:
+    """How many scripts have a failed run started on `day`."""
+    return source().failed_script_count(day)
+
+
+def most_failed(day: date, page: slice) -> list[tuple[int, int]]:
+    """(script id, failed runs) of a slice of `day`'s failed scripts, most failures first."""
+    return source().most_failed(day, page)
+
+
+def failed_on(day: date) -> Exists:
+    """An expression true for a script (OuterRef("pk")) with a failed run started on `day`."""
+    return source().failed_on(day)
+
+
+def rated_count(first: date, today: date) -> int:
+    """How many scripts have a run started on the days first..today that ended."""
+    return source().rated_count(first, today)
+
+
+def lowest_rates(first: date, today: date, page: slice) -> list[int]:
+    """Ids of a slice of the scripts with a rate over first..today, lowest first (then most
+    failures today, then id)."""
+    return source().lowest_rates(first, today, page)
+
+
+def rated(first: date, today: date) -> Exists:
+    """An expression true for a script (OuterRef("pk")) with a rate over first..today."""
+    return source().rated(first, today)
 
 
 class KnownCountPaginator(Paginator):

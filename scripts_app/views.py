@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import CreateView, DeleteView, UpdateView
 
-from scripts_app import chart, health, history, run_history
+from scripts_app import chart, health, history, run_history, script_order
 from scripts_app.dates import local_today
 from scripts_app.forms import ExecutionFilterForm, ScriptForm
 from scripts_app.models import Script, ScriptExecution, State
@@ -45,10 +45,13 @@ def script_list(request: HttpRequest) -> HttpResponse:
     sort = sort if sort in health.SORTS else None
     state = request.GET.get("state")
     state = state if state in State.values else None
-    scripts = health.with_health(Script.objects.with_last_execution(), local_today())
+    today = local_today()
+    scripts = health.with_health(Script.objects.with_last_execution(), today)
     if state:
         scripts = scripts.filter(state=state)
-    if sort:
+    if sort and not state:
+        scripts = script_order.ORDERS[sort](scripts, today)  # a page at a time, not a sort of all
+    elif sort:
         scripts = scripts.order_by(*health.SORTS[sort], "execution_order", "id")
     page = Paginator(scripts, SCRIPTS_PER_PAGE).get_page(request.GET.get("page"))
     chosen = {name: value for name, value in (("state", state), ("sort", sort)) if value}
@@ -141,8 +144,9 @@ def execution_list(request: HttpRequest) -> HttpResponse:
     page = KnownCountPaginator(executions, EXECUTIONS_PER_PAGE, count=count).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    chosen = form.cleaned_data.get("script") if form.is_bound and not form.errors else None
     return render(
         request,
         "scripts_app/execution_list.html",
-        {"form": form, "page_obj": page, "filter_query": query.urlencode()},
+        {"form": form, "page_obj": page, "filter_query": query.urlencode(), "chosen_script": chosen},
     )

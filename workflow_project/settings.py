@@ -124,6 +124,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "keepalives_interval": 2,
         "keepalives_count": 2,
         "tcp_user_timeout": 10_000,  # ms: sent data unacknowledged for this long
+        "options": "-c jit=off",  # short statements: compiling a plan cost seconds at 10,000 scripts
     }.items():
         DATABASES["default"]["OPTIONS"].setdefault(option, value)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -14,8 +14,20 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from dashboard_app.models import DailyRuns, DailyTotals
 from dashboard_app.rollup import sql, zone
@@ -66,6 +78,56 @@ def annotate_figures(scripts: QuerySet[Script], *, today: date, first: date) -> 
     )
 
 
+def failed_script_count(day: date) -> int:
+    """How many scripts failed on `day`: the day's totals (a few rows)."""
+    return sql.day_totals(day, DEFAULT_DB_ALIAS)[1]
+
+
+def most_failed(day: date, page: slice) -> list[tuple[int, int]]:
+    """(script id, failed runs) of a slice of `day`'s failed scripts, most failures first: a
+    page of the partial index on the day's failed rollup rows."""
+    failed = DailyRuns.objects.filter(day=day, error__gt=0).order_by("-error", "script_id")
+    return list(failed.values_list("script_id", "error")[page])
+
+
+def failed_on(day: date) -> Exists:
+    """True for a script (OuterRef("pk")) that failed on `day`: one probe of the (day, script)
+    unique index."""
+    return Exists(DailyRuns.objects.filter(day=day, script=OuterRef("pk"), error__gt=0))
+
+
+def _week(first: date, today: date) -> QuerySet:
+    """Per script with a run that ended on the days first..today: succeeded, ended and failures
+    today, summed from its (at most 7) rollup rows."""
+    rows = DailyRuns.objects.filter(day__gte=first, day__lte=today).order_by().values("script_id")
+    sums = rows.annotate(
+        succeeded=Sum("success"),
+        ended=Sum(sum_of(list(ENDED_STATUSES))),
+        failures=Coalesce(Sum("error", filter=Q(day=today)), Value(0, output_field=IntegerField())),
+    )
+    return sums.filter(ended__gt=0)
+
+
+def rated_count(first: date, today: date) -> int:
+    """How many scripts have a run that ended on the days first..today."""
+    return _week(first, today).count()
+
+
+def lowest_rates(first: date, today: date, page: slice) -> list[int]:
+    """Ids of a slice of those scripts, lowest success rate first, then most failures today,
+    then id: one aggregate of the week's rollup rows."""
+    rates = _week(first, today).annotate(rate=Cast("succeeded", FloatField()) / Cast("ended", FloatField()))
+    ordered = rates.order_by("rate", F("failures").desc(), "script_id")
+    return list(ordered.values_list("script_id", flat=True)[page])
+
+
+def rated(first: date, today: date) -> Exists:
+    """True for a script (OuterRef("pk")) with a run that ended on the days first..today: a
+    probe of its (script, day) index."""
+    week = DailyRuns.objects.filter(script=OuterRef("pk"), day__gte=first, day__lte=today)
+    return Exists(week.alias(ended=sum_of(list(ENDED_STATUSES))).filter(ended__gt=0))
+
+
 def scripts_failed_on(day: date):
     """Scripts with at least one failed run started on `day` (what Script.objects.failed_on
     counts), most failures first, each with `failed_runs` that day and its last failure's
@@ -89,11 +151,10 @@ class FailedScripts:
         self.day = day
 
     def count(self) -> int:
-        return sql.day_totals(self.day, DEFAULT_DB_ALIAS)[1]
+        return failed_script_count(self.day)
 
     def __getitem__(self, page: slice) -> list[Script]:
-        failed = DailyRuns.objects.filter(day=self.day, error__gt=0).order_by("-error", "script_id")
-        rows = list(failed.values_list("script_id", "error")[page])
+        rows = most_failed(self.day, page)
         scripts = _with_last_failure(Script.objects.filter(pk__in=[pk for pk, _ in rows]), self.day)
         found = scripts.in_bulk()
         listed = []
@@ -134,5 +195,3 @@ def _rows(runs: RunFilter) -> QuerySet:
     if runs.script_id is not None:
         found = found.filter(script_id=runs.script_id)
     return found
-
-

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.api import ChangePermission, StandardPagination
-from scripts_app import health, run_history
+from scripts_app import health, run_history, script_order
 from scripts_app.api.csv_export import CSVRenderer, csv_response
 from scripts_app.api.filters import ExecutionFilter
 from scripts_app.api.serializers import ExecutionSerializer, ScriptSerializer
@@ -30,6 +30,10 @@ from scripts_app.run_history import KnownCountPaginator
 
 # Ids in URLs: longer ones cannot exist, so they are a 404 rather than a database error.
 ID_PATTERN = r"[0-9]{1,18}"
+# ?search= is matched against names, which are at most this long.
+SEARCH_MAX_LENGTH = 200
+# The list's filters: with any of them, a sort orders the filtered scripts themselves.
+FILTERS = {"active", "state", "search"}
 
 
 class ScriptViewSet(viewsets.ModelViewSet):
@@ -51,6 +55,13 @@ class ScriptViewSet(viewsets.ModelViewSet):
         scripts = health.with_health(super().get_queryset(), local_today())
         if self.action != "list":
             return scripts
+        search = self.request.query_params.get("search")
+        if search is not None:
+            if len(search) > SEARCH_MAX_LENGTH:
+                raise ValidationError(
+                    {"search": [_("At most %(count)d characters.") % {"count": SEARCH_MAX_LENGTH}]}
+                )
+            scripts = scripts.filter(name__icontains=search.strip())
         sort = self.request.query_params.get("sort")
         if sort is None:
             return scripts
@@ -63,15 +74,27 @@ class ScriptViewSet(viewsets.ModelViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
+                "search",
+                str,
+                description="Only scripts whose name contains this text (any case; at most 200 "
+                "characters), e.g. for a search-as-you-type field.",
+            ),
+            OpenApiParameter(
                 "sort",
                 str,
                 enum=list(health.SORTS),
                 description="Worst first: `failures` (most failures today), `success_rate` (lowest 7-day "
                 "success rate; scripts without one last). Default: execution order.",
-            )
+            ),
         ]
     )
     def list(self, request: Request, *args, **kwargs) -> Response:
+        scripts = self.get_queryset()  # (a 400 for a sort it does not know)
+        sort = request.query_params.get("sort")
+        if sort in script_order.ORDERS and not FILTERS & set(request.query_params):
+            # Unfiltered, worst first is read a page at a time (scripts_app.script_order).
+            page = self.paginate_queryset(script_order.ORDERS[sort](scripts.order_by(), local_today()))
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=None)  # answers with the viewset's serializer

@@ -56,7 +56,7 @@ class ScriptExecution(models.Model):
         verbose_name=_("script"),
         on_delete=models.CASCADE,
         related_name="executions",
-        # Covered by the (script, started_at) index below.
+        # Covered by the (script, started_at, id) index below.
         db_index=False,
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
@@ -80,15 +80,20 @@ class ScriptExecution(models.Model):
         indexes = [
             # Today's failures, distinct scripts: answered from the index alone.
             models.Index(fields=["status", "started_at", "script"], name="exec_status_started_script"),
-            # A script's runs and its last run; also serves the foreign key.
-            models.Index(fields=["script", "started_at"], name="exec_script_started"),
+            # A script's runs and its last run (or last ten), in the order they are read (newest
+            # first, ties by id: an index scan with no sort, whatever the statistics say); also
+            # serves the foreign key.
+            models.Index(fields=["script", "started_at", "id"], name="exec_script_started_id"),
             # A script's runs still running (a ping's end, stuck runs): few, whatever the history.
             models.Index(
                 fields=["script", "started_at"], name="exec_script_running", condition=Q(status="running")
             ),
-            # A script's last failure (its error message on the lists of failed scripts): one probe.
+            # A script's last failure (its error message on the lists of failed scripts): one probe,
+            # in the statement's full order.
             models.Index(
-                fields=["script", "started_at"], name="exec_script_failed", condition=Q(status="error")
+                fields=["script", "started_at", "id"],
+                name="exec_script_failed_id",
+                condition=Q(status="error"),
             ),
         ]
         constraints = [

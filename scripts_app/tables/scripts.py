@@ -129,6 +129,8 @@ class Script(TracksSavedState):
             models.Index(fields=["check_at"], name="script_check_at", condition=Q(check_at__isnull=False)),
             # Needs attention, worst first; ?state= filters.
             models.Index(fields=["state", "last_flip_at"], name="script_state_since"),
+            # The lists' order: a page of scripts is a page of this index, not a sort of them all.
+            models.Index(fields=["execution_order", "id"], name="script_list_order"),
         ]
 
     def __str__(self) -> str:
