@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -21,5 +22,10 @@ def median_seconds(action: Callable[[], object], *, repeat: int, warmup: int = 1
 
 def paired_ratio(numerators: list[float], denominators: list[float]) -> float:
     """The median of the per-round ratios: rounds alternate, so each pair shares
-    the machine's load of that moment, and a burst of noise spoils one pair only."""
-    return statistics.median(n / d for n, d in zip(numerators, denominators, strict=True))
+    the machine's load of that moment, and a burst of noise spoils one pair only.
+
+    A round whose denominator measured nothing (a quick round on a busy machine can
+    finish no request in its second) is left out; with none left the ratio is NaN,
+    which the table prints as a miss rather than the run failing."""
+    pairs = [(n, d) for n, d in zip(numerators, denominators, strict=True) if d]
+    return statistics.median(n / d for n, d in pairs) if pairs else math.nan

@@ -37,13 +37,14 @@ def lock(using: str) -> None:
     moved the rollup to finish and stops new ones until this one commits; a
     count made after it sees every committed run, and every later run's change
     lands on top of it. (Both levels: a trigger moves the per-script rows first,
-    then the day's totals, in one statement.) SQLite: IMMEDIATE transactions
+    then the day's totals, in one statement, but every writer locks the two tables totals
+    first: migration 0007 says why.) SQLite: IMMEDIATE transactions
     already hold the database's write lock from their start.
     """
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {TABLE}, {TOTALS} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {TOTALS}, {TABLE} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def take_out_script(script_id: int, using: str) -> None:
@@ -58,6 +59,7 @@ def take_out_script(script_id: int, using: str) -> None:
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {TOTALS}, {TABLE} IN ROW EXCLUSIVE MODE")  # in order: see 0007
             cursor.execute(_TAKE_OUT_POSTGRESQL, [script_id, script_id])
             return
         cursor.execute(_TAKE_OUT_SQLITE, [script_id])

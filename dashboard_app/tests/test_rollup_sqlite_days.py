@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from dashboard_app.rollup.triggers import MIGRATION
+from dashboard_app.rollup.triggers import MIGRATIONS
 from dashboard_app.rollup.triggers import sqlite as rollup_triggers_sqlite
 from scripts_app.models import EARLIEST_INSTANT, LATEST_INSTANT
 
@@ -36,7 +36,7 @@ ZONES = [
 
 
 def day_as_the_triggers_count_it(instant: datetime) -> date | None:
-    local_day = importlib.import_module(MIGRATION)._local_day  # the expression the triggers use
+    local_day = importlib.import_module(MIGRATIONS["sqlite"])._local_day  # the expression the triggers use
     sql = f"SELECT {local_day('run')} FROM (SELECT %s AS started_at) AS run"
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(instant)])

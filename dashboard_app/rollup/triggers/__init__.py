@@ -2,7 +2,7 @@
 contrib/sessions/backends keeps one module per backend).
 
 Their SQL is not here: it is fixed text carried by migrations (0004_rollup_triggers_as_sql
-created them, MIGRATION below holds their SQL now), so `manage.py sqlmigrate` shows it and no
+created them, MIGRATIONS below hold their SQL now), so `manage.py sqlmigrate` shows it and no
 later edit of this code can change what an old migration did. What varies at run time is
 data the triggers read: the zone the rollup counts in (dashboard_rollup_zone, see
 rollup.zone) and, on SQLite, that zone's UTC offsets (sqlite.py writes them). These modules
@@ -19,8 +19,12 @@ from dashboard_app.rollup.triggers import postgresql, sqlite
 
 NAMES = ("dashboard_rollup_on_insert", "dashboard_rollup_on_update", "dashboard_rollup_on_delete")
 BACKENDS: dict[str, ModuleType] = {"postgresql": postgresql, "sqlite": sqlite}
-# The migration whose SQL the triggers are now: a later one that changes them is named here.
-MIGRATION = "dashboard_app.migrations.0005_daily_totals"
+# The migrations whose SQL the triggers are now, per database: a later one that changes them is
+# named here.
+MIGRATIONS = {
+    "postgresql": "dashboard_app.migrations.0007_rollup_lock_order",
+    "sqlite": "dashboard_app.migrations.0005_daily_totals",
+}
 
 
 def missing(connection) -> list[str]:
@@ -40,11 +44,11 @@ def reinstall(connection) -> None:
     """Create the triggers again from the fixed SQL of their migration (refresh_stats does this
     when some are missing or disabled, then recounts the rollup)."""
     first = importlib.import_module("dashboard_app.migrations.0004_rollup_triggers_as_sql")
-    latest = importlib.import_module(MIGRATION)
-    statements = {  # 0004 creates the triggers (and SQLite's table of offsets), 0005 their SQL now
-        "postgresql": [*first.POSTGRESQL_FORWARD, *latest.POSTGRESQL_FORWARD[1:]],
-        "sqlite": [*first.SQLITE_FORWARD[:1], *latest.SQLITE_FORWARD],
+    latest = importlib.import_module(MIGRATIONS[connection.vendor])
+    statements = {  # 0004 creates the triggers (and SQLite's table of offsets), the latest their SQL
+        "postgresql": lambda: [*first.POSTGRESQL_FORWARD, *latest.POSTGRESQL_FORWARD[1:]],
+        "sqlite": lambda: [*first.SQLITE_FORWARD[:1], *latest.SQLITE_FORWARD],
     }
     with connection.cursor() as cursor:
-        for statement in statements[connection.vendor]:
+        for statement in statements[connection.vendor]():
             cursor.execute(statement)
