@@ -12,8 +12,6 @@ successful one is.
 
 from __future__ import annotations
 
-import json
-import uuid
 from datetime import datetime
 from functools import cache
 
@@ -32,16 +30,6 @@ def event_of_flip(flip: Flip) -> str | None:
     if flip.new_state == State.UP and flip.old_state == State.DOWN:
         return EventKind.UP
     return None
-
-
-def channels_for(event: str, script_id: int, *, using: str) -> list[int]:
-    """The ids of the channels that want `event` of this script: one read."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(_channels_sql(), [script_id])
-        found = cursor.fetchall()
-    # The events column arrives as JSON text on SQLite, decoded on PostgreSQL.
-    decoded = [(pk, json.loads(events) if isinstance(events, str) else events) for pk, events in found]
-    return [pk for pk, events in decoded if event in events]
 
 
 def queue_flip(flip: Flip, *, using: str) -> int:
@@ -64,45 +52,50 @@ def queue_stuck(script_id: int, *, count: int, at: datetime, detail: str, using:
 def _queue(
     event: str, script_id: int, *, state: str, reason: str, at: datetime, flip: Flip | None, using: str
 ) -> int:
-    channel_ids = channels_for(event, script_id, using=using)
-    if not channel_ids:
-        return 0
-    values = {
-        "script_id": script_id, "event": event, "flip_id": flip.pk if flip else None, "state": state,
-        "reason": reason[:REASON_LENGTH], "status": Status.PENDING, "attempts": 0, "next_attempt_at": at,
-        "last_status": "", "last_error": "", "created_at": at,
+    connection = connections[using]
+    when = connection.ops.adapt_datetimefield_value(at)
+    params = {
+        "script": script_id, "event": event, "flip": flip.pk if flip else None, "state": state,
+        "reason": reason[:REASON_LENGTH], "status": Status.PENDING.value, "at": when,
     }  # fmt: skip
-    rows = [{**values, "channel_id": pk, "event_id": uuid.uuid4()} for pk in channel_ids]
-    _insert(rows, using)
-    return len(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(_queue_sql(connection.vendor), params)
+        return cursor.rowcount
 
 
-# Every flip reads this and most write one row: written out, as composing them through the ORM
-# cost more than running them (as scripts_app.monitoring.states says of its own reads).
+# Every flip that alerts runs this: one statement that finds the channels wanting the event of
+# this script (those with no scripts chosen, or this one among them) and writes a row for each.
+# Written out, as reading the channels and inserting through the ORM cost a flip more than
+# recording its run does (bench row 19d; scripts_app.monitoring.states says the same of its reads).
+# Each row's event id is a fresh random (version 4) UUID, made by the database.
+_WANTS_EVENT = {
+    "sqlite": "EXISTS (SELECT 1 FROM json_each(c.events) e WHERE e.value = %(event)s)",
+    "postgresql": "c.events @> jsonb_build_array(%(event)s::text)",
+}
+_RANDOM_UUID = {
+    # Django keeps a UUID on SQLite as 32 hex digits: random ones, with the version digit 4 and
+    # the variant digit one of 8, 9, a, b.
+    "sqlite": (
+        "lower(hex(randomblob(6))) || '4' || substr(lower(hex(randomblob(2))), 2) "
+        "|| substr('89ab', 1 + abs(random()) %% 4, 1) || substr(lower(hex(randomblob(8))), 2)"
+    ),
+    "postgresql": "gen_random_uuid()",
+}
+
+
 @cache
-def _channels_sql() -> str:
+def _queue_sql(vendor: str) -> str:
     channels, scripts = Channel._meta.db_table, Channel.scripts.through._meta.db_table
     return (
-        f"SELECT c.id, c.events FROM {channels} c WHERE "
+        f"INSERT INTO {Notification._meta.db_table} (channel_id, script_id, event, flip_id, state, "
+        "reason, status, attempts, next_attempt_at, last_status, last_error, created_at, event_id) "
+        "SELECT c.id, %(script)s, %(event)s, %(flip)s, %(state)s, %(reason)s, %(status)s, 0, %(at)s, "
+        f"'', '', %(at)s, {_RANDOM_UUID[vendor]} FROM {channels} c "
+        f"WHERE {_WANTS_EVENT[vendor]} AND ("
         f"NOT EXISTS (SELECT 1 FROM {scripts} m WHERE m.channel_id = c.id) "
-        f"OR EXISTS (SELECT 1 FROM {scripts} m WHERE m.channel_id = c.id AND m.script_id = %s) ORDER BY c.id"
+        f"OR EXISTS (SELECT 1 FROM {scripts} m WHERE m.channel_id = c.id AND m.script_id = %(script)s)"
+        ") ORDER BY c.id"
     )
-
-
-def _insert(rows: list[dict], using: str) -> None:
-    connection = connections[using]
-    names = list(rows[0])
-    fields = [Notification._meta.get_field(name) for name in names]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    one = "(" + ", ".join(["%s"] * len(names)) + ")"
-    params = [
-        field.get_db_prep_save(row[name], connection)
-        for row in rows
-        for name, field in zip(names, fields, strict=True)
-    ]
-    sql = f"INSERT INTO {Notification._meta.db_table} ({columns}) VALUES {', '.join([one] * len(rows))}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def flip_recorded(sender, flip: Flip, using: str, **kwargs) -> None:

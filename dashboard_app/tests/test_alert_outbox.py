@@ -3,6 +3,7 @@ flip's own transaction; the per-script threshold decides when a failed run is a 
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -48,7 +49,10 @@ def test_a_failed_run_queues_a_down_for_every_channel_and_a_success_an_up(make_s
     assert (down.status, down.attempts, down.state) == ("pending", 0, "down")
     assert "disk full" in down.reason
     assert down.flip == Flip.objects.get(script=script, new_state=State.DOWN)
-    assert len(set(Notification.objects.values_list("event_id", flat=True))) == 4
+    event_ids = list(Notification.objects.values_list("event_id", flat=True))
+    # Made by the database, read back by Django: four distinct random (version 4) UUIDs.
+    assert len(set(event_ids)) == 4
+    assert {(event_id.version, event_id.variant) for event_id in event_ids} == {(4, uuid.RFC_4122)}
 
 
 def test_a_channel_gets_only_the_events_and_scripts_it_chose(make_script):
