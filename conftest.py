@@ -272,6 +272,17 @@ def api(admin_user, api_client_for):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    # A request's LocaleMiddleware activates its language on the thread and leaves it there: a
+    # test that asked for Korean would otherwise hand Korean to the next test's code that runs
+    # outside a request (an alert's text, a sender's error).
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Hashing is deliberately slow; tests create many users and need no security.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

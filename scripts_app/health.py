@@ -1,6 +1,10 @@
 """Each script's health: runs and failures today, the success rate of the last 7 local days,
 its last results, and (for one script) its median run time.
 
+The median reads at most the last MEDIAN_RUNS ended runs of the 7 days, newest first through
+the (script, started_at) index: a script that runs every second has 600,000 runs in a week, and
+its page would otherwise read them all (bench row 10q at 10M runs).
+
 Today's and the week's figures come from run_history (the dashboard's rollup where it is
 registered), so a list of scripts with their health costs the same whatever the history
 holds: a few subqueries per script, each reading at most 7 rollup rows or the last few runs
@@ -26,6 +30,7 @@ from scripts_app.run_filter import RunFilter
 
 RATE_DAYS = 7
 RECENT_RESULTS = 10
+MEDIAN_RUNS = 200
 
 # Ways to sort a list of scripts by health, worst first (nulls last: never run, never rated).
 SORTS = {
@@ -61,14 +66,18 @@ def rate_window(today: date) -> tuple[date, date]:
 @dataclass(frozen=True)
 class Durations:
     median: timedelta | None
-    counted: int  # runs that ended with a completion time in the window
+    counted: int  # runs that ended with a completion time in the window, MEDIAN_RUNS at most
+    capped: bool  # True when the window held more than it counted: the latest ones were
+
 
 
 def median_duration(script_id: int, today: date) -> Durations:
-    """The median run time of the script's runs started in the last 7 local days that
-    have ended, read from its runs in that window (the (script, started_at) index)."""
+    """The median run time of the latest MEDIAN_RUNS runs started in the last 7 local days
+    that have ended."""
     first, last = rate_window(today)
-    week = RunFilter(first=first, last=last, script_id=script_id)
-    times = week.executions().filter(completed_at__isnull=False).values_list("started_at", "completed_at")
-    durations = [completed - started for started, completed in times]
-    return Durations(statistics.median(durations) if durations else None, len(durations))
+    week = RunFilter(first=first, last=last, script_id=script_id).executions()
+    ended = week.filter(completed_at__isnull=False).order_by("-started_at", "-id")
+    times = list(ended.values_list("started_at", "completed_at")[: MEDIAN_RUNS + 1])
+    durations = [completed - started for started, completed in times[:MEDIAN_RUNS]]
+    median = statistics.median(durations) if durations else None
+    return Durations(median, len(durations), capped=len(times) > MEDIAN_RUNS)

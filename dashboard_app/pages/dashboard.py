@@ -29,7 +29,7 @@ from scripts_app.monitoring.attention import needing_attention
 from scripts_app.run_filter import RunFilter
 from scripts_app.run_history import KnownCountPaginator
 
-ROWS_PER_PAGE = 100
+ROWS_PER_PAGE = 25  # as scripts_app.views.SCRIPTS_PER_PAGE
 # How long after the last pointer, key or scroll activity the dashboard keeps
 # polling at DASHBOARD_ACTIVE_REFRESH_SECONDS before slowing down.
 ACTIVE_WINDOW_SECONDS = 60

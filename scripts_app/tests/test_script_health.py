@@ -29,7 +29,8 @@ def expected_health(script: Script) -> dict:
     on = lambda run: run.started_at.astimezone(zone).date()  # noqa: E731
     week = [run for run in runs if today - timedelta(days=6) <= on(run) <= today]
     ended = [run for run in week if run.status != Status.RUNNING]
-    durations = [run.completed_at - run.started_at for run in week if run.completed_at]
+    latest_ended = [run for run in week if run.completed_at][: health.MEDIAN_RUNS]
+    durations = [run.completed_at - run.started_at for run in latest_ended]
     return {
         "runs_today": sum(on(run) == today for run in runs),
         "failures_today": sum(on(run) == today and run.status == Status.ERROR for run in runs),
@@ -74,6 +75,19 @@ def test_a_busy_scripts_health_equals_its_runs(busy):
     assert shown_health(busy) == expected_health(busy)
     assert shown_health(busy)["runs_today"] == 3
     assert shown_health(busy)["success_rate"] == pytest.approx(3 / 5)
+
+
+def test_the_median_counts_the_latest_ended_runs_of_the_week_only(busy, monkeypatch, make_execution):
+    # The week holds 5 ended runs of busy; a cap of 3 keeps the newest three (started
+    # 2026-11-26 11:00, 00:00 and 2026-11-25 23:59:59: 30, 10 and 20 seconds).
+    monkeypatch.setattr(health, "MEDIAN_RUNS", 3)
+    durations = health.median_duration(busy.pk, NOON.astimezone(SEOUL).date())
+    assert (durations.median, durations.counted, durations.capped) == (timedelta(seconds=20), 3, True)
+    assert shown_health(busy) == expected_health(busy)
+
+    monkeypatch.setattr(health, "MEDIAN_RUNS", 5)
+    durations = health.median_duration(busy.pk, NOON.astimezone(SEOUL).date())
+    assert (durations.counted, durations.capped) == (5, False)
 
 
 def test_a_script_that_never_ran_has_no_rate_no_median_and_no_results(make_script):

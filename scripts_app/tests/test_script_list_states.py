@@ -10,6 +10,7 @@ import pytest
 
 from conftest import NOON_IN_SEOUL as NOON
 from scripts_app.models import Status
+from scripts_app.views import SCRIPTS_PER_PAGE
 
 pytestmark = pytest.mark.usefixtures("noon_in_seoul")
 
@@ -83,10 +84,10 @@ def test_a_state_no_script_is_in_says_so(admin_client, scripts):
 
 
 def test_the_pages_of_a_filtered_list_keep_the_filter(admin_client, make_script, make_execution):
-    for n in range(101):
+    for n in range(SCRIPTS_PER_PAGE + 1):
         make_execution(make_script(name=f"failing-{n:03}"), status=Status.ERROR)
     html = admin_client.get("/scripts/?state=down&sort=failures").content.decode()
-    assert len(listed(html)) == 100
+    assert len(listed(html)) == SCRIPTS_PER_PAGE == 25
     assert "?state=down&amp;sort=failures&amp;page=2" in html
 
 

@@ -40,6 +40,16 @@ def test_it_shows_the_scripts_figures_as_its_runs_say(admin_client, flaky):
     assert "Imports the invoices" in html
 
 
+def test_a_busy_week_shows_the_median_of_its_latest_runs_and_says_so(admin_client, flaky, monkeypatch):
+    from scripts_app import health
+
+    monkeypatch.setattr(health, "MEDIAN_RUNS", 5)
+    html = admin_client.get(f"/scripts/{flaky.pk}/").content.decode()
+    truth = expected_health(flaky)
+    assert f'data-seconds="{truth["median"].total_seconds()}"' in html
+    assert "of the latest 5 ended runs" in html
+
+
 def test_it_charts_30_days_that_add_up_to_the_scripts_runs(admin_client, flaky):
     html = admin_client.get(f"/scripts/{flaky.pk}/").content.decode()
     totals = [int(total) for total in re.findall(r'<a class="day"[^>]*data-total="(\d+)"', html)]
