@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin_lists import PlainActionCheckbox
 from scripts_app import run_history
 from scripts_app.admin_terms import run_terms
 from scripts_app.forms import SCHEDULE_FIELDS, ScriptForm
@@ -26,7 +27,7 @@ from scripts_app.templatetags.run_format import run_duration
 
 
 @admin.register(Script)
-class ScriptAdmin(admin.ModelAdmin):
+class ScriptAdmin(PlainActionCheckbox, admin.ModelAdmin):
     form = ScriptForm  # the schedule checked as the API and the pages check it
     list_display = ["name", "active", "state", "next_due", "execution_order", "updated_at"]
     list_filter = ["active", "state"]
@@ -63,7 +64,7 @@ class ScriptAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScriptExecution)
-class ScriptExecutionAdmin(admin.ModelAdmin):
+class ScriptExecutionAdmin(PlainActionCheckbox, admin.ModelAdmin):
     list_display = ["id", "script", "status", "started_at", "completed_at", "duration"]
     list_filter = ["status", "started_at"]
     list_select_related = ["script"]

@@ -70,3 +70,19 @@ def test_deactivate_action_reports_how_many_changed(admin_client, make_script):
     )
     assert "1 script deactivated." in response.content.decode()
     assert not Script.objects.filter(active=True).exists()
+
+
+@pytest.mark.parametrize("path", [SCRIPTS, EXECUTIONS])
+def test_each_rows_action_checkbox_is_the_one_django_renders(admin_client, make_script, run, path):
+    from django.contrib import admin as django_admin
+
+    make_script(name='quotes "and" <angles>')  # escaped in the label as Django escapes it
+    html = admin_client.get(path).content.decode()
+    model_admin = admin_client.get(path).context["cl"].model_admin
+    rows = list(model_admin.get_queryset(None).all()) if path == EXECUTIONS else list(Script.objects.all())
+    assert rows
+    for obj in rows:
+        django_own = django_admin.ModelAdmin.action_checkbox(model_admin, obj)
+        assert model_admin.action_checkbox(obj) == django_own
+        assert django_own in html
+    assert '<input type="checkbox" id="action-toggle"' in html  # the column's select-all header
