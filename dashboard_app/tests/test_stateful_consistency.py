@@ -1,4 +1,5 @@
-"""Model-based test: random sequences of writes, rollbacks and clock jumps never make the cache lie.
+"""Model-based test: random sequences of writes, pings, watcher passes, rollbacks and clock jumps
+never make the cache lie.
 
 A hypothesis state machine drives the real ORM on a real (transactional)
 database, so the in-transaction and after-commit upkeep run exactly as in
@@ -28,6 +29,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -53,6 +55,7 @@ from dashboard_app.tests.registry_driver import (
     RolledBack,
 )
 from scripts_app.models import Script, ScriptExecution, Status
+from scripts_app.monitoring import watcher
 
 STATEFUL_EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", "30"))
 STATEFUL_STEPS = int(os.environ.get("STATEFUL_STEPS", "30"))
@@ -278,6 +281,32 @@ class CacheConsistency(RegistryDriver, RuleBasedStateMachine):
             with connection.execute_wrapper(FailingStatements(verb)):
                 assert stats.get_stats().values == fresh_counts()
             self.write("create script", index)  # the transaction still works
+
+    # ------------------------------------------------------------ pings and the watcher
+
+    @precondition(lambda self: self.scripts)
+    @rule(index=indexes, signal=st.sampled_from(["", "/start", "/fail", "/0", "/3"]))
+    def ping(self, index: int, signal: str) -> None:
+        """A cron line's curl: over real HTTP handling (the test client), no sign-in."""
+        key = Script.objects.get(pk=self.pick(self.scripts, index)).ping_key
+        assert Client().post(f"/ping/{key}{signal}", b"output", content_type="text/plain").status_code == 200
+
+    @precondition(lambda self: self.running)
+    @rule(
+        index=indexes,
+        max_runtime=st.sampled_from([timedelta(minutes=1), timedelta(hours=2)]),
+        later=st.sampled_from([timedelta(0), timedelta(minutes=2), timedelta(hours=3)]),
+    )
+    def watcher_ends_stuck_runs(self, index: int, max_runtime: timedelta, later: timedelta) -> None:
+        """The watcher's pass, `later`, over the script of a running run given a maximum run
+        time and due for a look: its runs running longer than that end as failed (one
+        conditional UPDATE), whatever day they started on."""
+        script_id = ScriptExecution.objects.get(pk=self.pick(self.running, index)).script_id
+        Script.objects.filter(pk=script_id).update(
+            max_runtime_seconds=int(max_runtime.total_seconds()), check_at=self.now()
+        )
+        self.clock.shift(later)
+        watcher.tick()
 
     # ------------------------------------------------------------ clock and jobs
 
