@@ -21,7 +21,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery
+from django.db.models import FloatField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast, NullIf
 
 from scripts_app import run_history
@@ -31,13 +31,6 @@ from scripts_app.run_filter import RunFilter
 RATE_DAYS = 7
 RECENT_RESULTS = 10
 MEDIAN_RUNS = 200
-
-# Ways to sort a list of scripts by health, worst first (nulls last: never run, never rated).
-SORTS = {
-    "failures": [F("failures_today").desc(), F("success_rate").asc(nulls_last=True)],
-    "success_rate": [F("success_rate").asc(nulls_last=True), F("failures_today").desc()],
-}
-
 
 def with_health(scripts: QuerySet[Script], today: date) -> QuerySet[Script]:
     """`scripts` annotated with runs_today, failures_today, succeeded_7d, ended_7d,

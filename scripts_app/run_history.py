@@ -35,6 +35,15 @@ from scripts_app.models import ENDED_STATUSES, Script, ScriptExecution, Status
 from scripts_app.run_filter import RunFilter
 
 PerStatus = dict[str, int]  # status -> runs, every status present
+Among = QuerySet[Script] | None  # some scripts (a list's filters), or None: all of them
+
+
+def of_scripts_among(rows: QuerySet, among: Among, script_field: str = "script_id") -> QuerySet:
+    """`rows` whose script is in `among` (each row's script probed by id: a page of rows costs
+    a probe a row, not a read of every script `among` holds), or all of them."""
+    if among is None:
+        return rows
+    return rows.filter(Exists(among.filter(pk=OuterRef(script_field))))
 
 
 class RunHistory(Protocol):
@@ -53,20 +62,22 @@ class RunHistory(Protocol):
         """`scripts` with runs_today, failures_today, and succeeded_7d and ended_7d: the runs
         started on the days first..today that succeeded, and that ended."""
 
-    def failed_script_count(self, day: date) -> int:
+    # `among`, where a method takes it: only the scripts of that queryset (a list's filters).
+
+    def failed_script_count(self, day: date, among: Among = None) -> int:
         """How many scripts have a failed run started on `day`."""
 
-    def most_failed(self, day: date, page: slice) -> list[tuple[int, int]]:
+    def most_failed(self, day: date, page: slice, among: Among = None) -> list[tuple[int, int]]:
         """(script id, failed runs) of a slice of `day`'s failed scripts, most failures first
         (then by id)."""
 
     def failed_on(self, day: date) -> Exists:
         """True for a script (OuterRef("pk")) with a failed run started on `day`."""
 
-    def rated_count(self, first: date, today: date) -> int:
+    def rated_count(self, first: date, today: date, among: Among = None) -> int:
         """How many scripts have a run started on the days first..today that ended."""
 
-    def lowest_rates(self, first: date, today: date, page: slice) -> list[int]:
+    def lowest_rates(self, first: date, today: date, page: slice, among: Among = None) -> list[int]:
         """Ids of a slice of those scripts, lowest success rate over those days first, then
         most failures today, then by id."""
 
@@ -117,11 +128,12 @@ class CountedFromExecutions:
             ended_7d=runs(week, *ENDED_STATUSES),
         )
 
-    def failed_script_count(self, day: date) -> int:
-        return Script.objects.failed_on(day).count()
+    def failed_script_count(self, day: date, among: Among = None) -> int:
+        return of_scripts_among(Script.objects.failed_on(day), among, "pk").count()
 
-    def most_failed(self, day: date, page: slice) -> list[tuple[int, int]]:
-        counted = ScriptExecution.objects.failed_on(day).values("script_id").annotate(n=Count("pk"))
+    def most_failed(self, day: date, page: slice, among: Among = None) -> list[tuple[int, int]]:
+        failed = of_scripts_among(ScriptExecution.objects.failed_on(day), among)
+        counted = failed.values("script_id").annotate(n=Count("pk"))
         return list(counted.order_by("-n", "script_id").values_list("script_id", "n")[page])
 
     def failed_on(self, day: date) -> Exists:
@@ -131,12 +143,12 @@ class CountedFromExecutions:
         ended = RunFilter(first=first, last=today).executions().filter(status__in=ENDED_STATUSES)
         return ended.order_by().values("script_id")
 
-    def rated_count(self, first: date, today: date) -> int:
-        return self._week(first, today).distinct().count()
+    def rated_count(self, first: date, today: date, among: Among = None) -> int:
+        return of_scripts_among(self._week(first, today), among).distinct().count()
 
-    def lowest_rates(self, first: date, today: date, page: slice) -> list[int]:
+    def lowest_rates(self, first: date, today: date, page: slice, among: Among = None) -> list[int]:
         start, end = day_window(today)
-        rates = self._week(first, today).annotate(
+        rates = of_scripts_among(self._week(first, today), among).annotate(
             rate=Cast(Count("pk", filter=Q(status=Status.SUCCESS)), FloatField())
             / Cast(Count("pk"), FloatField()),
             failures=Count("pk", filter=Q(status=Status.ERROR, started_at__gte=start, started_at__lt=end)),
@@ -184,14 +196,15 @@ def annotate_figures(scripts: QuerySet[Script], *, today: date, first: date) -> 
     return source().annotate_figures(scripts, today=today, first=first)
 
 
-def failed_script_count(day: date) -> int:
-    """How many scripts have a failed run started on `day`."""
-    return source().failed_script_count(day)
+def failed_script_count(day: date, among: Among = None) -> int:
+    """How many scripts (of `among`) have a failed run started on `day`."""
+    return source().failed_script_count(day, among)
 
 
-def most_failed(day: date, page: slice) -> list[tuple[int, int]]:
-    """(script id, failed runs) of a slice of `day`'s failed scripts, most failures first."""
-    return source().most_failed(day, page)
+def most_failed(day: date, page: slice, among: Among = None) -> list[tuple[int, int]]:
+    """(script id, failed runs) of a slice of `day`'s failed scripts (of `among`), most
+    failures first."""
+    return source().most_failed(day, page, among)
 
 
 def failed_on(day: date) -> Exists:
@@ -199,15 +212,15 @@ def failed_on(day: date) -> Exists:
     return source().failed_on(day)
 
 
-def rated_count(first: date, today: date) -> int:
-    """How many scripts have a run started on the days first..today that ended."""
-    return source().rated_count(first, today)
+def rated_count(first: date, today: date, among: Among = None) -> int:
+    """How many scripts (of `among`) have a run started on the days first..today that ended."""
+    return source().rated_count(first, today, among)
 
 
-def lowest_rates(first: date, today: date, page: slice) -> list[int]:
-    """Ids of a slice of the scripts with a rate over first..today, lowest first (then most
-    failures today, then id)."""
-    return source().lowest_rates(first, today, page)
+def lowest_rates(first: date, today: date, page: slice, among: Among = None) -> list[int]:
+    """Ids of a slice of the scripts (of `among`) with a rate over first..today, lowest first
+    (then most failures today, then id)."""
+    return source().lowest_rates(first, today, page, among)
 
 
 def rated(first: date, today: date) -> Exists:

@@ -13,6 +13,11 @@ probed once for whether the first run holds it).
   first, then most failures today, then id (one aggregate of the week's rollup rows: a few
   rows per script that ran, not a computation per script of every figure), then the scripts
   with no rate.
+
+A list narrowed by filters (a state, active or not, a name's text) passes them as `among`, a
+queryset of the scripts it keeps: the ranked rows are then those whose script is among them
+(each probed by id as the page is read), the others those of `among` in execution order, and
+the count is `among`'s. Without it the order ranks every script.
 """
 
 from __future__ import annotations
@@ -40,8 +45,10 @@ class WorstFirst:
         ranked_count: Callable[[], int],
         ranked_page: Callable[[slice], list[int]],
         is_ranked: Exists,
+        among: QuerySet[Script] | None = None,
     ) -> None:
         self.rows = rows
+        self.among = Script.objects.all() if among is None else among
         self._ranked_count = ranked_count
         self._ranked_page = ranked_page
         self.is_ranked = is_ranked
@@ -54,7 +61,7 @@ class WorstFirst:
 
     def count(self) -> int:
         # The ranked scripts are among them (a deleted script leaves the rollup first).
-        return Script.objects.count()
+        return self.among.count()
 
     def __len__(self) -> int:
         return self.count()
@@ -68,31 +75,33 @@ class WorstFirst:
         if start < ranked:
             ids += self._ranked_page(slice(start, min(stop, ranked)))
         if stop > ranked:
-            others = Script.objects.filter(~self.is_ranked).order_by("execution_order", "id")
+            others = self.among.filter(~self.is_ranked).order_by("execution_order", "id")
             ids += list(others.values_list("pk", flat=True)[max(start - ranked, 0) : stop - ranked])
         found = self.rows.filter(pk__in=ids).in_bulk()
         return [found[pk] for pk in ids if pk in found]
 
 
-def by_failures(rows: QuerySet[Script], today: date) -> WorstFirst:
+def by_failures(rows: QuerySet[Script], today: date, among: QuerySet[Script] | None = None) -> WorstFirst:
     """Most failed runs today first, ties by id; then the others in execution order."""
     return WorstFirst(
         rows,
-        lambda: run_history.failed_script_count(today),
-        lambda page: [pk for pk, _ in run_history.most_failed(today, page)],
+        lambda: run_history.failed_script_count(today, among),
+        lambda page: [pk for pk, _ in run_history.most_failed(today, page, among)],
         run_history.failed_on(today),
+        among,
     )
 
 
-def by_success_rate(rows: QuerySet[Script], today: date) -> WorstFirst:
+def by_success_rate(rows: QuerySet[Script], today: date, among: QuerySet[Script] | None = None) -> WorstFirst:
     """Lowest 7-day success rate first (then most failures today, then id); then the scripts
     with no rate in execution order."""
     first = health.rate_window(today)[0]
     return WorstFirst(
         rows,
-        lambda: run_history.rated_count(first, today),
-        lambda page: run_history.lowest_rates(first, today, page),
+        lambda: run_history.rated_count(first, today, among),
+        lambda page: run_history.lowest_rates(first, today, page, among),
         run_history.rated(first, today),
+        among,
     )
 
 

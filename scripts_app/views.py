@@ -44,17 +44,17 @@ SCRIPT_CHART_DAYS = 30
 def script_list(request: HttpRequest) -> HttpResponse:
     # An unknown sort or state is ignored (the whole list, in execution order), as links do.
     sort = request.GET.get("sort")
-    sort = sort if sort in health.SORTS else None
+    sort = sort if sort in script_order.ORDERS else None
     state = request.GET.get("state")
     state = state if state in State.values else None
     today = local_today()
     scripts = health.with_health(Script.objects.with_last_execution(), today)
-    if state:
+    if sort:
+        # A page at a time, not a sort of all: of the scripts in that state, if one is chosen.
+        among = Script.objects.filter(state=state) if state else None
+        scripts = script_order.ORDERS[sort](scripts, today, among)
+    elif state:
         scripts = scripts.filter(state=state)
-    if sort and not state:
-        scripts = script_order.ORDERS[sort](scripts, today)  # a page at a time, not a sort of all
-    elif sort:
-        scripts = scripts.order_by(*health.SORTS[sort], "execution_order", "id")
     page = Paginator(scripts, SCRIPTS_PER_PAGE).get_page(request.GET.get("page"))
     chosen = {name: value for name, value in (("state", state), ("sort", sort)) if value}
     now = timezone.now()

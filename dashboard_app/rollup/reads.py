@@ -34,6 +34,7 @@ from dashboard_app.rollup import sql, zone
 from dashboard_app.rollup.sql import STATUS_COLUMNS
 from scripts_app.models import ENDED_STATUSES, Script, ScriptExecution, Status
 from scripts_app.run_filter import RunFilter
+from scripts_app.run_history import Among, of_scripts_among
 
 
 def trusted() -> bool:
@@ -78,16 +79,19 @@ def annotate_figures(scripts: QuerySet[Script], *, today: date, first: date) -> 
     )
 
 
-def failed_script_count(day: date) -> int:
-    """How many scripts failed on `day`: the day's totals (a few rows)."""
-    return sql.day_totals(day, DEFAULT_DB_ALIAS)[1]
+def failed_script_count(day: date, among: Among = None) -> int:
+    """How many scripts failed on `day`: the day's totals (a few rows); of `among`, its failed
+    rollup rows whose script is among them."""
+    if among is None:
+        return sql.day_totals(day, DEFAULT_DB_ALIAS)[1]
+    return of_scripts_among(DailyRuns.objects.filter(day=day, error__gt=0), among).count()
 
 
-def most_failed(day: date, page: slice) -> list[tuple[int, int]]:
+def most_failed(day: date, page: slice, among: Among = None) -> list[tuple[int, int]]:
     """(script id, failed runs) of a slice of `day`'s failed scripts, most failures first: a
     page of the partial index on the day's failed rollup rows."""
-    failed = DailyRuns.objects.filter(day=day, error__gt=0).order_by("-error", "script_id")
-    return list(failed.values_list("script_id", "error")[page])
+    failed = of_scripts_among(DailyRuns.objects.filter(day=day, error__gt=0), among)
+    return list(failed.order_by("-error", "script_id").values_list("script_id", "error")[page])
 
 
 def failed_on(day: date) -> Exists:
@@ -96,10 +100,11 @@ def failed_on(day: date) -> Exists:
     return Exists(DailyRuns.objects.filter(day=day, script=OuterRef("pk"), error__gt=0))
 
 
-def _week(first: date, today: date) -> QuerySet:
-    """Per script with a run that ended on the days first..today: succeeded, ended and failures
-    today, summed from its (at most 7) rollup rows."""
-    rows = DailyRuns.objects.filter(day__gte=first, day__lte=today).order_by().values("script_id")
+def _week(first: date, today: date, among: Among = None) -> QuerySet:
+    """Per script (of `among`) with a run that ended on the days first..today: succeeded, ended
+    and failures today, summed from its (at most 7) rollup rows."""
+    rows = of_scripts_among(DailyRuns.objects.filter(day__gte=first, day__lte=today), among)
+    rows = rows.order_by().values("script_id")
     sums = rows.annotate(
         succeeded=Sum("success"),
         ended=Sum(sum_of(list(ENDED_STATUSES))),
@@ -108,15 +113,16 @@ def _week(first: date, today: date) -> QuerySet:
     return sums.filter(ended__gt=0)
 
 
-def rated_count(first: date, today: date) -> int:
-    """How many scripts have a run that ended on the days first..today."""
-    return _week(first, today).count()
+def rated_count(first: date, today: date, among: Among = None) -> int:
+    """How many scripts (of `among`) have a run that ended on the days first..today."""
+    return _week(first, today, among).count()
 
 
-def lowest_rates(first: date, today: date, page: slice) -> list[int]:
+def lowest_rates(first: date, today: date, page: slice, among: Among = None) -> list[int]:
     """Ids of a slice of those scripts, lowest success rate first, then most failures today,
     then id: one aggregate of the week's rollup rows."""
-    rates = _week(first, today).annotate(rate=Cast("succeeded", FloatField()) / Cast("ended", FloatField()))
+    rates = _week(first, today, among)
+    rates = rates.annotate(rate=Cast("succeeded", FloatField()) / Cast("ended", FloatField()))
     ordered = rates.order_by("rate", F("failures").desc(), "script_id")
     return list(ordered.values_list("script_id", flat=True)[page])
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -32,8 +33,6 @@ from scripts_app.run_history import KnownCountPaginator
 ID_PATTERN = r"[0-9]{1,18}"
 # ?search= is matched against names, which are at most this long.
 SEARCH_MAX_LENGTH = 200
-# The list's filters: with any of them, a sort orders the filtered scripts themselves.
-FILTERS = {"active", "state", "search"}
 
 
 class ScriptViewSet(viewsets.ModelViewSet):
@@ -53,23 +52,17 @@ class ScriptViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         scripts = health.with_health(super().get_queryset(), local_today())
-        if self.action != "list":
-            return scripts
+        return self.searched(scripts) if self.action == "list" else scripts
+
+    def searched(self, scripts: QuerySet[Script]) -> QuerySet[Script]:
         search = self.request.query_params.get("search")
-        if search is not None:
-            if len(search) > SEARCH_MAX_LENGTH:
-                raise ValidationError(
-                    {"search": [_("At most %(count)d characters.") % {"count": SEARCH_MAX_LENGTH}]}
-                )
-            scripts = scripts.filter(name__icontains=search.strip())
-        sort = self.request.query_params.get("sort")
-        if sort is None:
+        if search is None:
             return scripts
-        if sort not in health.SORTS:
+        if len(search) > SEARCH_MAX_LENGTH:
             raise ValidationError(
-                {"sort": [_("Must be one of: %(sorts)s.") % {"sorts": ", ".join(health.SORTS)}]}
+                {"search": [_("At most %(count)d characters.") % {"count": SEARCH_MAX_LENGTH}]}
             )
-        return scripts.order_by(*health.SORTS[sort], "execution_order", "id")
+        return scripts.filter(name__icontains=search.strip())
 
     @extend_schema(
         parameters=[
@@ -82,20 +75,26 @@ class ScriptViewSet(viewsets.ModelViewSet):
             OpenApiParameter(
                 "sort",
                 str,
-                enum=list(health.SORTS),
+                enum=list(script_order.ORDERS),
                 description="Worst first: `failures` (most failures today), `success_rate` (lowest 7-day "
                 "success rate; scripts without one last). Default: execution order.",
             ),
         ]
     )
     def list(self, request: Request, *args, **kwargs) -> Response:
-        scripts = self.get_queryset()  # (a 400 for a sort it does not know)
         sort = request.query_params.get("sort")
-        if sort in script_order.ORDERS and not FILTERS & set(request.query_params):
-            # Unfiltered, worst first is read a page at a time (scripts_app.script_order).
-            page = self.paginate_queryset(script_order.ORDERS[sort](scripts.order_by(), local_today()))
-            return self.get_paginated_response(self.get_serializer(page, many=True).data)
-        return super().list(request, *args, **kwargs)
+        if sort is None:
+            return super().list(request, *args, **kwargs)
+        if sort not in script_order.ORDERS:
+            raise ValidationError(
+                {"sort": [_("Must be one of: %(sorts)s.") % {"sorts": ", ".join(script_order.ORDERS)}]}
+            )
+        # Worst first is read a page at a time (scripts_app.script_order), of the scripts the
+        # filters keep (a 400 for a filter value it does not know).
+        among = self.filter_queryset(self.searched(Script.objects.all()))
+        worst_first = script_order.ORDERS[sort](self.get_queryset().order_by(), local_today(), among)
+        page = self.paginate_queryset(worst_first)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=None)  # answers with the viewset's serializer
     @action(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conftest import NOON_IN_SEOUL as NOON
 from conftest import at
-from scripts_app import health
+from scripts_app import health, script_order
 from scripts_app.models import Script, ScriptExecution, Status
 
 pytestmark = pytest.mark.usefixtures("noon_in_seoul")
@@ -117,8 +117,8 @@ def test_sorting_puts_the_worst_scripts_first(make_script, make_execution):
     today = NOON.astimezone(SEOUL).date()
 
     def order(sort: str) -> list[str]:
-        scripts = health.with_health(Script.objects.all(), today).order_by(*health.SORTS[sort], "id")
-        return [script.name for script in scripts]
+        worst_first = script_order.ORDERS[sort](health.with_health(Script.objects.all(), today), today)
+        return [script.name for script in worst_first[0:10]]
 
     assert order("failures") == ["broken", "flaky", "calm", "new"]
     assert order("success_rate") == ["broken", "flaky", "calm", "new"]  # no rate: last

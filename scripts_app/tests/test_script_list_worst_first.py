@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from scripts_app import run_history
-from scripts_app.models import Status
+from scripts_app.models import Script, State, Status
 
 pytestmark = pytest.mark.usefixtures("noon_in_seoul")
 
@@ -141,3 +141,74 @@ def test_the_page_lists_the_lowest_rates_first(admin_client, rated):
 def test_counted_from_the_executions_the_rates_order_the_same(api, rated, monkeypatch):
     monkeypatch.setattr(run_history, "_registered", None)
     assert rate_names(api, 2)[0] == EXPECTED_BY_RATE
+
+
+def filtered_names(api, sort: str, page_size: int, **filters: str) -> tuple[list[str], int]:
+    names, page = [], 1
+    while True:
+        query = {"sort": sort, "page_size": page_size, "page": page, **filters}
+        body = api.get("/api/scripts/", query).json()
+        names += [item["name"] for item in body["results"]]
+        if not body["next"]:
+            return names, body["count"]
+        page += 1
+
+
+@pytest.mark.parametrize("source", ["rollup", "executions"])
+@pytest.mark.parametrize("page_size", [1, 2, 50])
+def test_a_filtered_list_pages_worst_first_through_the_scripts_it_keeps(
+    api, scripts, monkeypatch, source, page_size
+):
+    if source == "executions":
+        monkeypatch.setattr(run_history, "_registered", None)
+    for name in ("c", "d", "f"):
+        scripts[name].active = False
+        scripts[name].save()
+    kept = [name for name in EXPECTED if name not in ("c", "d", "f")]  # the same order, without them
+    assert filtered_names(api, "failures", page_size, active="true") == (kept, len(kept))
+    # A name's text, in any case: of a to g only "a" holds an a.
+    assert filtered_names(api, "failures", page_size, search="A") == (["a"], 1)
+    inactive = [name for name in EXPECTED if name in ("c", "d", "f")]
+    assert filtered_names(api, "failures", page_size, active="false") == (inactive, 3)
+
+
+@pytest.mark.parametrize("source", ["rollup", "executions"])
+def test_a_filtered_list_by_rate_keeps_the_order_of_the_whole(api, rated, monkeypatch, source):
+    if source == "executions":
+        monkeypatch.setattr(run_history, "_registered", None)
+    keep = {"broken", "half", "perfect", "never"}
+    Script.objects.exclude(name__in=keep).update(active=False)
+    expected = [name for name in EXPECTED_BY_RATE if name in keep]
+    assert filtered_names(api, "success_rate", 2, active="true") == (expected, len(expected))
+
+
+def test_the_page_sorts_the_scripts_of_a_state_worst_first(admin_client, scripts):
+    Script.objects.filter(name__in=["b", "g", "f"]).update(state=State.LATE)
+    html = admin_client.get("/scripts/?state=late&sort=failures").content.decode()
+    assert re.findall(r'<a id="script-name-\d+" href="/scripts/\d+/">([^<]+)</a>', html) == ["b", "g", "f"]
+
+
+def test_a_filtered_page_costs_the_same_queries_with_ten_times_the_scripts(api, make_script, make_execution):
+    def queries_for_a_page() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            query = {"sort": "failures", "page_size": 5, "active": "true"}
+            assert api.get("/api/scripts/", query).status_code == 200
+        return [query["sql"] for query in queries]
+
+    for n in range(8):
+        script = make_script(name=f"few-{n}")
+        make_execution(script, status=Status.ERROR if n % 2 else Status.SUCCESS)
+    queries_for_a_page()
+    few = queries_for_a_page()
+    for n in range(72):
+        make_execution(make_script(name=f"many-{n}"), status=Status.SUCCESS)
+    many = queries_for_a_page()
+    assert len(many) == len(few)
+    (page_read,) = [sql for sql in many if "recent_9" in sql]
+    assert re.search(r'WHERE "scripts"."id" IN \(\d+, \d+, \d+, \d+, \d+\)', page_read)
+
+
+def test_an_unknown_filter_value_with_a_sort_is_a_400_naming_it(api, scripts):
+    response = api.get("/api/scripts/", {"sort": "failures", "state": "sideways"})
+    assert response.status_code == 400
+    assert "state" in response.json()
