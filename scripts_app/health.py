@@ -32,6 +32,7 @@ RATE_DAYS = 7
 RECENT_RESULTS = 10
 MEDIAN_RUNS = 200
 
+
 def with_health(scripts: QuerySet[Script], today: date) -> QuerySet[Script]:
     """`scripts` annotated with runs_today, failures_today, succeeded_7d, ended_7d,
     success_rate (None when nothing ended) and recent_0 (the last run's status) to
@@ -61,7 +62,6 @@ class Durations:
     median: timedelta | None
     counted: int  # runs that ended with a completion time in the window, MEDIAN_RUNS at most
     capped: bool  # True when the window held more than it counted: the latest ones were
-
 
 
 def median_duration(script_id: int, today: date) -> Durations:
