@@ -61,7 +61,7 @@ def rate_window(today: date) -> tuple[date, date]:
 class Durations:
     median: timedelta | None
     counted: int  # runs that ended with a completion time in the window, MEDIAN_RUNS at most
-    capped: bool  # True when the window held more than it counted: the latest ones were
+    capped: bool  # the window held more ended runs than it counted (the latest MEDIAN_RUNS)
 
 
 def median_duration(script_id: int, today: date) -> Durations:
