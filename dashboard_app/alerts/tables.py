@@ -118,7 +118,10 @@ class Notification(models.Model):
                 fields=["channel", "script", "id"], name="notification_pending_order",
                 condition=Q(status="pending"),
             ),  # fmt: skip
-            models.Index(fields=["channel", "-created_at"], name="notification_channel_log"),
+            # A channel's log, newest first, read backwards. Ascending because rows come in
+            # newest last: each insert lands at the end of its channel's run of the index, where
+            # a descending index would put it at the start and split pages there (bench row 19d).
+            models.Index(fields=["channel", "created_at", "id"], name="notification_channel_log"),
         ]
 
     def __str__(self) -> str:
