@@ -90,8 +90,10 @@ class ScriptViewSet(viewsets.ModelViewSet):
                 {"sort": [_("Must be one of: %(sorts)s.") % {"sorts": ", ".join(script_order.ORDERS)}]}
             )
         # Worst first is read a page at a time (scripts_app.script_order), of the scripts the
-        # filters keep (a 400 for a filter value it does not know).
-        among = self.filter_queryset(self.searched(Script.objects.all()))
+        # filters keep (a 400 for a filter value it does not know); without a filter, of all
+        # of them (counted by the day's totals, not by probing each ranked row).
+        filtered = {"search", *self.filterset_fields} & set(request.query_params)
+        among = self.filter_queryset(self.searched(Script.objects.all())) if filtered else None
         worst_first = script_order.ORDERS[sort](self.get_queryset().order_by(), local_today(), among)
         page = self.paginate_queryset(worst_first)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
