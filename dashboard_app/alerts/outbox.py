@@ -21,6 +21,7 @@ from dashboard_app.alerts.tables import Channel, EventKind, Notification, Status
 from scripts_app.models import Flip, Reason, State
 
 REASON_LENGTH = 400
+_REASONS = frozenset(Reason.values)  # Choices.values makes a new list at every call
 
 
 def event_of_flip(flip: Flip) -> str | None:
@@ -37,7 +38,7 @@ def queue_flip(flip: Flip, *, using: str) -> int:
     event = event_of_flip(flip)
     if event is None:
         return 0
-    reason = str(Reason(flip.reason).label) if flip.reason in Reason.values else flip.reason
+    reason = str(Reason(flip.reason).label) if flip.reason in _REASONS else flip.reason
     if flip.detail:
         reason = f"{reason}: {flip.detail}"
     script_id, state, at = flip.script_id, flip.new_state, flip.at

@@ -75,6 +75,8 @@ class Notification(models.Model):
     """One event for one channel: pending until delivered, or failed after a day of retries."""
 
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.CASCADE, db_index=False)
+    # Indexed although every flip that alerts writes to it: without, deleting scripts on
+    # PostgreSQL would scan the whole log once for each script deleted (the foreign key's check).
     script = models.ForeignKey(
         "scripts_app.Script", verbose_name=_("script"), on_delete=models.CASCADE, null=True, blank=True,
         related_name="+",
@@ -112,12 +114,16 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
-            # The per-script order: is an older one of this channel and script still pending?
+            # The pending rows: the sender's pass reads them all (few while a sender runs), and
+            # its per-script order asks whether an older one of this channel and script is still
+            # pending. No index of every row by status and time: each flip would write to it.
             models.Index(
                 fields=["channel", "script", "id"], name="notification_pending_order",
                 condition=Q(status="pending"),
             ),  # fmt: skip
+            # The rows a sender holds (a claim is cleared when its row is recorded): an empty index
+            # when a row is written, so free to a flip.
+            models.Index(fields=["claim"], name="notification_claimed", condition=Q(claim__isnull=False)),
             # A channel's log, newest first, read backwards. Ascending because rows come in
             # newest last: each insert lands at the end of its channel's run of the index, where
             # a descending index would put it at the start and split pages there (bench row 19d).

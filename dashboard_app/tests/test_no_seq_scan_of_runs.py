@@ -6,7 +6,6 @@ SQLite."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dashboard_app.counters import stats
+from dashboard_app.tests.plans import sequential_scans
 from scripts_app.dates import local_today
 from scripts_app.models import Status
 
@@ -80,18 +80,7 @@ def history(make_script, make_execution):
 
 
 def sequential_scans_of_runs(sql: str) -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    found, nodes = [], [plan[0]["Plan"]]
-    while nodes:
-        node = nodes.pop()
-        if node["Node Type"] == "Seq Scan" and node.get("Relation Name") == RUNS:
-            found.append(node.get("Filter", "(no filter)"))
-        nodes += node.get("Plans", [])
-    return found
+    return sequential_scans(sql, RUNS)
 
 
 @pytest.mark.usefixtures("postgresql")
