@@ -70,10 +70,14 @@ class WorstFirst:
         if isinstance(page, int):
             return self[page : page + 1][0]
         start, stop = page.start or 0, page.stop
-        ranked = self.ranked()
         ids: list[int] = []
-        if start < ranked:
-            ids += self._ranked_page(slice(start, min(stop, ranked)))
+        if self._ranked is None or start < self._ranked:
+            ids += self._ranked_page(slice(start, stop))
+            if len(ids) < stop - start and (ids or start == 0):
+                # The ranked scripts end within this page: their number is known without
+                # counting them (an aggregate as costly as the page's own, for the rates).
+                self._ranked = start + len(ids)
+        ranked = self.ranked() if len(ids) < stop - start else stop
         if stop > ranked:
             others = self.among.filter(~self.is_ranked).order_by("execution_order", "id")
             ids += list(others.values_list("pk", flat=True)[max(start - ranked, 0) : stop - ranked])

@@ -135,6 +135,19 @@ def test_the_api_pages_through_the_lowest_rates_then_the_unrated(api, rated, pag
     assert rate_names(api, page_size) == (EXPECTED_BY_RATE, len(RATED))
 
 
+def test_a_page_the_rated_scripts_fill_or_end_in_does_not_count_them(api, rated):
+    def counts_of_rated_scripts(page: int) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            query = {"sort": "success_rate", "page_size": 2, "page": page}
+            assert api.get("/api/scripts/", query).status_code == 200
+        return [q["sql"] for q in queries if "COUNT(" in q["sql"] and "dashboard_daily_runs" in q["sql"]]
+
+    # 5 rated scripts: pages 1 and 2 are full of them, page 3 holds the last and an unrated one.
+    assert counts_of_rated_scripts(1) == counts_of_rated_scripts(3) == []
+    # A page past them all asks how many there are, to know where the unrated ones start.
+    assert len(counts_of_rated_scripts(4)) == 1
+
+
 def test_the_page_lists_the_lowest_rates_first(admin_client, rated):
     html = admin_client.get("/scripts/?sort=success_rate").content.decode()
     assert re.findall(r'<a id="script-name-\d+" href="/scripts/\d+/">([^<]+)</a>', html) == EXPECTED_BY_RATE
