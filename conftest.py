@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import OperationalError
@@ -146,6 +146,31 @@ def stored_rollup() -> dict[tuple, int]:
         for column in (*Status.values, "failed_scripts"):
             cells[(row["day"], None, column)] = cells.get((row["day"], None, column), 0) + row[column]
     return {key: value for key, value in cells.items() if value}
+
+
+def fresh_week(end) -> dict[int, tuple[int, int, int]]:
+    """Each script's (succeeded, ended, failed on `end`) runs of the local days end - 6 to end,
+    worked out from fresh_rollup(): what the rollup's week ending on `end` must hold (scripts
+    with ended runs only)."""
+    week: dict[int, tuple[int, int, int]] = {}
+    for (day, script_id, status), runs in fresh_rollup().items():
+        if script_id is None or status == Status.RUNNING or not timedelta(0) <= end - day < timedelta(days=7):
+            continue
+        succeeded, ended, failed = week.get(script_id, (0, 0, 0))
+        week[script_id] = (
+            succeeded + runs * (status == Status.SUCCESS),
+            ended + runs,
+            failed + runs * (status == Status.ERROR and day == end),
+        )
+    return week
+
+
+def stored_week() -> dict[int, tuple[int, int, int]]:
+    """The rollup's week (WeekRates) in the shape of fresh_week() (scripts with ended runs)."""
+    from dashboard_app.models import WeekRates
+
+    rows = WeekRates.objects.exclude(ended=0).values_list("script_id", "succeeded", "ended", "failures_today")
+    return {script_id: (succeeded, ended, failed) for script_id, succeeded, ended, failed in rows}
 
 
 class FailingStatements:

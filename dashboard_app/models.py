@@ -1,10 +1,12 @@
 """The dashboard's tables: the cached counters (dashboard_stats), the rollup of runs per day
-(dashboard_daily_runs) and the zone whose days it counts (dashboard_rollup_zone); the alerts'
+(dashboard_daily_runs, dashboard_daily_totals) and per script's week (dashboard_week_rates)
+and the zone whose days it counts (dashboard_rollup_zone); the alerts'
 channels and notifications are defined with the alerts (dashboard_app/alerts/tables.py)."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -118,6 +120,60 @@ class DailyTotals(models.Model):
         return f"{self.day} ({self.stripe})"
 
 
+class WeekRates(models.Model):
+    """Each script's runs that ended on the rollup's week (the local days RollupZone.week_of and
+    the 6 before it), how many of them succeeded, and its failed runs of week_of: the lists
+    sorted by 7-day success rate read a page of the index on `rate`, however many scripts there
+    are, where they summed a week of rollup rows for every script.
+
+    Kept by the rollup's triggers in the statement that writes the runs (migration 0010), for
+    the runs of the days in that week; dashboard_app.rollup.week rolls it to a new week on the
+    first sorted read of a local day (or the watcher's pass, or refresh_stats). Until then,
+    reads sum the rollup rows as before.
+    """
+
+    # No database constraint, as DailyRuns: a script deleted with raw SQL must not make that
+    # delete fail (refresh_stats rebuilds the week).
+    script = models.OneToOneField(
+        "scripts_app.Script",
+        verbose_name=_("script"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="+",
+    )
+    succeeded = models.BigIntegerField(_("succeeded"), default=0)
+    ended = models.BigIntegerField(_("ended"), default=0)
+    failures_today = models.BigIntegerField(_("failed on the week's last day"), default=0)
+    rate = models.GeneratedField(
+        expression=models.Case(
+            models.When(
+                ended__gt=0,
+                then=Cast("succeeded", models.FloatField()) / Cast("ended", models.FloatField()),
+            )
+        ),
+        output_field=models.FloatField(),
+        db_persist=True,
+        verbose_name=_("success rate"),
+    )
+
+    class Meta:
+        db_table = "dashboard_week_rates"
+        verbose_name = _("runs of the week")
+        verbose_name_plural = _("runs of the week")
+        indexes = [
+            # Lowest rate first, then most failures today, then id: a page of the sort.
+            models.Index(
+                fields=["rate", "-failures_today", "script"],
+                name="week_rates_lowest_first",
+                condition=models.Q(ended__gt=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.script_id}: {self.succeeded}/{self.ended}"
+
+
 class RollupZone(models.Model):
     """The time zone whose local days the rollup counts (one row, id 1), read by the triggers
     at every write.
@@ -129,6 +185,8 @@ class RollupZone(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64)
     rebuilt_at = models.DateTimeField(_("rebuilt at"), default=timezone.now)
     complete = models.BooleanField(_("every day recounted"), default=True)
+    # The last day of the week WeekRates counts (None: not yet rolled; reads sum the rollup).
+    week_of = models.DateField(_("week ending on"), null=True, blank=True)
 
     class Meta:
         db_table = "dashboard_rollup_zone"
@@ -138,4 +196,4 @@ class RollupZone(models.Model):
         return self.time_zone
 
 
-__all__ = ["Channel", "DailyRuns", "DailyTotals", "DashboardStat", "Notification", "RollupZone"]
+__all__ = ["Channel", "DailyRuns", "DailyTotals", "DashboardStat", "Notification", "RollupZone", "WeekRates"]

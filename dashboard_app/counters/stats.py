@@ -48,7 +48,7 @@ from dashboard_app.counters import recount, stat_rows
 from dashboard_app.counters.recount import mark_stale_after_write
 from dashboard_app.counters.transaction_batch import settle, unsettled_keys
 from dashboard_app.models import DashboardStat
-from dashboard_app.rollup import rebuild, sql, zone
+from dashboard_app.rollup import rebuild, sql, week, zone
 from dashboard_app.rollup.reads import scripts_failed_on
 from scripts_app.dates import local_today, local_zone
 from scripts_app.models import Script, ScriptExecution, Status
@@ -203,6 +203,7 @@ def _reconcile_today(today: date, using: str, *, force: bool) -> tuple[dict[str,
                 reconciled_at = min(markers[key].updated_at for key in DAILY_KEYS)
                 return _served_daily(markers, sql.day_totals(today, using)), reconciled_at, False
             values = daily_values(*totals_of(rebuild.reconcile_day(today, using)))
+            week.keep_current(using)  # a new day: the sorts by success rate count its week
             _store_markers(values, today, now, using)
             settle(using, DAILY_KEYS, mark_stale_after_write)
     except DatabaseError:

@@ -29,8 +29,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from dashboard_app.models import DailyRuns, DailyTotals
-from dashboard_app.rollup import sql, zone
+from dashboard_app.models import DailyRuns, DailyTotals, WeekRates
+from dashboard_app.rollup import sql, week, zone
 from dashboard_app.rollup.sql import STATUS_COLUMNS
 from scripts_app.models import ENDED_STATUSES, Script, ScriptExecution, Status
 from scripts_app.run_filter import RunFilter
@@ -115,12 +115,19 @@ def _week(first: date, today: date, among: Among = None) -> QuerySet:
 
 def rated_count(first: date, today: date, among: Among = None) -> int:
     """How many scripts (of `among`) have a run that ended on the days first..today."""
+    if week.ready(first, today):
+        return of_scripts_among(WeekRates.objects.filter(ended__gt=0), among).count()
     return _week(first, today, among).count()
 
 
 def lowest_rates(first: date, today: date, page: slice, among: Among = None) -> list[int]:
     """Ids of a slice of those scripts, lowest success rate first, then most failures today,
-    then id: one aggregate of the week's rollup rows."""
+    then id: a page of the week's index on rates (rollup.week), or for another window one
+    aggregate of its rollup rows."""
+    if week.ready(first, today):
+        rates = of_scripts_among(WeekRates.objects.filter(ended__gt=0), among)
+        ordered = rates.order_by("rate", F("failures_today").desc(), "script_id")
+        return list(ordered.values_list("script_id", flat=True)[page])
     rates = _week(first, today, among)
     rates = rates.annotate(rate=Cast("succeeded", FloatField()) / Cast("ended", FloatField()))
     ordered = rates.order_by("rate", F("failures").desc(), "script_id")
@@ -129,9 +136,11 @@ def lowest_rates(first: date, today: date, page: slice, among: Among = None) -> 
 
 def rated(first: date, today: date) -> Exists:
     """True for a script (OuterRef("pk")) with a run that ended on the days first..today: a
-    probe of its (script, day) index."""
-    week = DailyRuns.objects.filter(script=OuterRef("pk"), day__gte=first, day__lte=today)
-    return Exists(week.alias(ended=sum_of(list(ENDED_STATUSES))).filter(ended__gt=0))
+    probe of its week's row, or of its (script, day) index."""
+    if week.ready(first, today):
+        return Exists(WeekRates.objects.filter(script=OuterRef("pk"), ended__gt=0))
+    days = DailyRuns.objects.filter(script=OuterRef("pk"), day__gte=first, day__lte=today)
+    return Exists(days.alias(ended=sum_of(list(ENDED_STATUSES))).filter(ended__gt=0))
 
 
 def scripts_failed_on(day: date):

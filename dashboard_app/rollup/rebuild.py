@@ -24,9 +24,9 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Count, Sum
 
 from dashboard_app.models import DailyRuns, DailyTotals
-from dashboard_app.rollup import sql, zone
+from dashboard_app.rollup import sql, week, zone
 from dashboard_app.rollup.sql import STATUS_COLUMNS
-from scripts_app.dates import day_start, day_window
+from scripts_app.dates import day_start, day_window, local_today
 from scripts_app.models import EARLIEST_INSTANT, LATEST_INSTANT, ScriptExecution
 
 Counts = dict[int, dict[str, int]]  # script id -> status -> runs, of one day
@@ -64,9 +64,10 @@ def fresh_day(day: date, using: str = DEFAULT_DB_ALIAS) -> Counts:
 
 
 def reconcile_day(day: date, using: str = DEFAULT_DB_ALIAS) -> Counts:
-    """Replace the rollup rows of `day`, both levels, with a fresh count. The caller holds the
+    """Replace the rollup rows of `day`, every level, with a fresh count. The caller holds the
     rollup lock in a transaction (locked())."""
     counts = fresh_day(day, using)
+    before = week.figures_of_day(day, using)
     rows = DailyRuns.objects.using(using)
     rows.filter(day=day).delete()
     rows.bulk_create(DailyRuns(day=day, script_id=script, **runs) for script, runs in counts.items())
@@ -74,6 +75,7 @@ def reconcile_day(day: date, using: str = DEFAULT_DB_ALIAS) -> Counts:
     totals.filter(day=day).delete()
     if counts:
         totals.create(day=day, **day_totals_of(counts))
+    week.recounted_day(day, before, {script: week.figures(runs) for script, runs in counts.items()}, using)
     return counts
 
 
@@ -111,6 +113,7 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> int:
     with locked(using):
         _clear_between(after, None, using)
         zone.finish_recount(using)
+    week.roll(local_today(), using, force=True)
     return recounted
 
 

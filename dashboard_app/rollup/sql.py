@@ -11,11 +11,12 @@ from datetime import date
 
 from django.db import connections
 
-from dashboard_app.models import DailyRuns, DailyTotals
+from dashboard_app.models import DailyRuns, DailyTotals, WeekRates
 from scripts_app.models import Status
 
 TABLE = DailyRuns._meta.db_table
 TOTALS = DailyTotals._meta.db_table
+WEEK = WeekRates._meta.db_table
 # One column per status, named after it.
 STATUS_COLUMNS: tuple[str, ...] = tuple(Status.values)
 
@@ -36,19 +37,19 @@ def lock(using: str) -> None:
     upsert takes, and with itself, so it waits for every transaction that has
     moved the rollup to finish and stops new ones until this one commits; a
     count made after it sees every committed run, and every later run's change
-    lands on top of it. (Both levels: a trigger moves the per-script rows first,
-    then the day's totals, in one statement, but every writer locks the two tables totals
-    first: migration 0007 says why.) SQLite: IMMEDIATE transactions
+    lands on top of it. (Every level: a trigger moves the per-script rows, the week's
+    and the day's totals in one statement, and every writer locks the tables in one order,
+    totals, per-script rows, week: migrations 0007 and 0010 say why.) SQLite: IMMEDIATE transactions
     already hold the database's write lock from their start.
     """
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {TOTALS}, {TABLE} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {TOTALS}, {TABLE}, {WEEK} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def take_out_script(script_id: int, using: str) -> None:
-    """Take a script's runs out of the rollup, both levels, before the script and its runs are
+    """Take a script's runs out of the rollup's days, both levels, before the script and its runs are
     deleted: the triggers then find nothing of it to move (one index probe per run).
 
     PostgreSQL: one statement locks the script's rows in day order, deletes them and takes
@@ -59,11 +60,12 @@ def take_out_script(script_id: int, using: str) -> None:
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"LOCK TABLE {TOTALS}, {TABLE} IN ROW EXCLUSIVE MODE")  # in order: see 0007
+            cursor.execute(f"LOCK TABLE {TOTALS}, {TABLE}, {WEEK} IN ROW EXCLUSIVE MODE")  # in order: 0007
             cursor.execute(_TAKE_OUT_POSTGRESQL, [script_id, script_id])
-            return
-        cursor.execute(_TAKE_OUT_SQLITE, [script_id])
-        cursor.execute(f"DELETE FROM {TABLE} WHERE script_id = %s", [script_id])
+        else:
+            cursor.execute(_TAKE_OUT_SQLITE, [script_id])
+            cursor.execute(f"DELETE FROM {TABLE} WHERE script_id = %s", [script_id])
+    # Its week's row goes with the script (the foreign key's cascade): nothing moves it meanwhile.
 
 
 _NEGATED = ", ".join(f"-{c}" for c in STATUS_COLUMNS)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from conftest import fresh_rollup, stored_rollup
+from conftest import fresh_rollup, fresh_week, stored_rollup, stored_week
 from dashboard_app.counters import stats
 from dashboard_app.models import DashboardStat
+from dashboard_app.rollup import week
 from dashboard_app.tests.concurrency import Worker, midday_zone, start_together
 from scripts_app.models import Script
 
@@ -53,6 +54,7 @@ def check_and_show(reports: list[dict], capsys, label: str) -> None:
     unconfirmed = [key for report in reports for key in report["unconfirmed_keys"]]
     drift = stats.drifted(stats.check_drift())  # rows the cache would serve, before any read
     rollup_true = stored_rollup() == fresh_rollup()
+    week_true = stored_week() == fresh_week(week.last_day())  # refresh_stats counted today's week
     fresh_rows = DashboardStat.objects.filter(stale=False).count()
     cached = stats.get_stats()
     fresh = stats.get_stats(use_cache=False)
@@ -66,7 +68,8 @@ def check_and_show(reports: list[dict], capsys, label: str) -> None:
             f"{sum(r['scripts_created'] for r in reports)}/{sum(r['scripts_deleted'] for r in reports)}, "
             f"cached reads during the run {sum(r['reads'] for r in reports)}; "
             f"errors {len(errors)} (database is locked: {len(locked)}); "
-            f"rows not stale at the end {fresh_rows}/4, drifted {drift}; rollup exact: {rollup_true}; "
+            f"rows not stale at the end {fresh_rows}/4, drifted {drift}; rollup exact: {rollup_true}, "
+            f"its week: {week_true}; "
             f"cached read ({cached.source}) {cached.values} vs fresh {fresh.values}; "
             f"expected total_scripts {expected_scripts}, today_executions {expected_today}"
         )
@@ -74,6 +77,7 @@ def check_and_show(reports: list[dict], capsys, label: str) -> None:
     assert unconfirmed == []
     assert drift == []
     assert rollup_true
+    assert week_true
     assert cached.values == fresh.values
     assert fresh.values["total_scripts"] == expected_scripts == Script.objects.count()
     assert fresh.values["today_executions"] == expected_today

@@ -42,9 +42,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from conftest import FailingStatements, at, fresh_counts, fresh_rollup, stored_rollup
+from conftest import FailingStatements, at, fresh_counts, fresh_rollup, fresh_week, stored_rollup, stored_week
 from dashboard_app.counters import recount, stats
 from dashboard_app.models import DashboardStat
+from dashboard_app.rollup import week
 from dashboard_app.tests.registry_driver import (
     CLOCK_STEPS,
     FINISHED,
@@ -54,6 +55,8 @@ from dashboard_app.tests.registry_driver import (
     RegistryDriver,
     RolledBack,
 )
+from scripts_app import health, run_history
+from scripts_app.dates import local_today
 from scripts_app.models import Script, ScriptExecution, Status
 from scripts_app.monitoring import watcher
 
@@ -320,6 +323,15 @@ class CacheConsistency(RegistryDriver, RuleBasedStateMachine):
             self.clock.shift(step)
 
     @rule()
+    def read_scripts_by_success_rate(self) -> None:
+        # Through the rollup's week (rolled to today by the first such read of a day), in the
+        # order the executions themselves give.
+        today = local_today()
+        first, page = health.rate_window(today)[0], slice(0, 100)
+        counted = run_history.COUNTED_FROM_EXECUTIONS.lowest_rates(first, today, page)
+        assert run_history.lowest_rates(first, today, page) == counted
+
+    @rule()
     def reset_daily_stats(self) -> None:
         call_command("reset_daily_stats", stdout=io.StringIO())
 
@@ -333,6 +345,9 @@ class CacheConsistency(RegistryDriver, RuleBasedStateMachine):
         again = stats.get_stats()
         assert (again.values, again.source) == (expected, "cache")
         assert stored_rollup() == fresh_rollup()
+        # The week the success-rate sorts read (once a sorted read, or the watcher, counted one).
+        if (end := week.last_day()) is not None:
+            assert stored_week() == fresh_week(end)
         self.scripts = list(Script.objects.order_by("pk").values_list("pk", flat=True))
         self.runs = list(ScriptExecution.objects.order_by("pk").values_list("pk", flat=True))
         self.running = [

@@ -6,7 +6,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from dashboard_app.counters import stats
 from dashboard_app.models import RollupZone
-from dashboard_app.rollup import rebuild, triggers, zone
+from dashboard_app.rollup import rebuild, triggers, week, zone
 from scripts_app.monitoring import states
 
 # Rollup cells listed one by one before the rest are summed up.
@@ -83,10 +83,35 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("rollup: every day equals a fresh count (ok)")
+        drifted += self.compare_week()
         for problem in triggers.problems(connections[DEFAULT_DB_ALIAS], settings.TIME_ZONE):
             self.stdout.write(f"rollup triggers: {problem} (DRIFT)")
             drifted.append(f"rollup triggers ({problem})")
         return drifted
+
+
+    def compare_week(self) -> list[str]:
+        ended_on = week.last_day()
+        if ended_on is None:
+            self.stdout.write("rollup week: not counted yet (ok: the counters' next recount counts it)")
+            return []
+        scripts = week.drift()
+        for script_id, stored, fresh in scripts[:SHOWN_CELLS]:
+            self.stdout.write(
+                f"rollup week to {ended_on} script {script_id}: stored {_week_runs(stored)}, "
+                f"fresh {_week_runs(fresh)} (DRIFT)"
+            )
+        if len(scripts) > SHOWN_CELLS:
+            self.stdout.write(f"... and {len(scripts) - SHOWN_CELLS} more scripts' weeks (DRIFT)")
+        if scripts:
+            return [f"rollup week to {ended_on} ({len(scripts)} scripts)"]
+        self.stdout.write(f"rollup week to {ended_on}: every script equals a fresh count (ok)")
+        return []
+
+
+def _week_runs(figures: tuple[int, int, int]) -> str:
+    succeeded, ended, failed = figures
+    return f"{succeeded} of {ended} ended succeeded, {failed} failed on its last day"
 
 
 def _runs(per_status: dict[str, int]) -> str:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
 from dashboard_app.alerts import sender
+from dashboard_app.rollup import week
 from scripts_app.monitoring import watcher
 
 logger = logging.getLogger(__name__)
@@ -30,8 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, once: bool = False, interval: float = 1.0, **options) -> None:
         if once:
-            self.report(watcher.tick())
-            self.report_alerts(sender.send_due())
+            self.watch_pass()
             return
         stopping = []
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -40,12 +40,17 @@ class Command(BaseCommand):
         while not stopping:
             close_old_connections()
             try:
-                self.report(watcher.tick())
-                self.report_alerts(sender.send_due())
+                self.watch_pass()
             except DatabaseError:
                 # The database is away: try again next pass, as a request would.
                 logger.exception("A watch pass failed")
             time.sleep(interval)
+
+    def watch_pass(self) -> None:
+        self.report(watcher.tick())
+        self.report_alerts(sender.send_due())
+        # A new local day: the sorts by 7-day success rate count a new week (rollup.week).
+        week.keep_current()
 
     def report(self, tick: watcher.Tick) -> None:
         if tick.flips or tick.runs_ended:

@@ -22,8 +22,8 @@ BACKENDS: dict[str, ModuleType] = {"postgresql": postgresql, "sqlite": sqlite}
 # The migrations whose SQL the triggers are now, per database: a later one that changes them is
 # named here.
 MIGRATIONS = {
-    "postgresql": "dashboard_app.migrations.0007_rollup_lock_order",
-    "sqlite": "dashboard_app.migrations.0005_daily_totals",
+    "postgresql": "dashboard_app.migrations.0010_week_rates",
+    "sqlite": "dashboard_app.migrations.0010_week_rates",
 }
 
 
