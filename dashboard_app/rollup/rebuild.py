@@ -67,7 +67,8 @@ def reconcile_day(day: date, using: str = DEFAULT_DB_ALIAS) -> Counts:
     """Replace the rollup rows of `day`, every level, with a fresh count. The caller holds the
     rollup lock in a transaction (locked())."""
     counts = fresh_day(day, using)
-    before = week.figures_of_day(day, using)
+    in_week = week.covers(day, using)
+    before = week.figures_of_day(day, using) if in_week else {}
     rows = DailyRuns.objects.using(using)
     rows.filter(day=day).delete()
     rows.bulk_create(DailyRuns(day=day, script_id=script, **runs) for script, runs in counts.items())
@@ -75,7 +76,9 @@ def reconcile_day(day: date, using: str = DEFAULT_DB_ALIAS) -> Counts:
     totals.filter(day=day).delete()
     if counts:
         totals.create(day=day, **day_totals_of(counts))
-    week.recounted_day(day, before, {script: week.figures(runs) for script, runs in counts.items()}, using)
+    if in_week:
+        after = {script: week.figures(runs) for script, runs in counts.items()}
+        week.recounted_day(day, before, after, using)
     return counts
 
 

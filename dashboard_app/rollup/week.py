@@ -64,12 +64,16 @@ def roll(today: date, using: str = DEFAULT_DB_ALIAS, *, force: bool = False) -> 
     return True
 
 
-def recounted_day(day: date, before: Mapping[int, Figures], after: Mapping[int, Figures], using: str) -> None:
-    """Move the week by what a recount of `day`'s rollup rows changed (`before` and `after`: the
-    figures of each script that day). The caller holds the rollup lock."""
+def covers(day: date, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether `day` is one of the days the table counts."""
     end = last_day(using)
-    if end is None or not end - timedelta(days=DAYS - 1) <= day <= end:
-        return
+    return end is not None and end - timedelta(days=DAYS - 1) <= day <= end
+
+
+def recounted_day(day: date, before: Mapping[int, Figures], after: Mapping[int, Figures], using: str) -> None:
+    """Move the week by what a recount of `day`, one of its days, changed in the rollup rows
+    (`before` and `after`: each script's figures that day). The caller holds the rollup lock."""
+    end = last_day(using)
     rows = WeekRates.objects.using(using)
     for script_id in before.keys() | after.keys():
         old, new = before.get(script_id, (0, 0, 0)), after.get(script_id, (0, 0, 0))
