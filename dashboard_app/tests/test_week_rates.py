@@ -189,3 +189,18 @@ def test_on_the_day_clocks_go_back_the_week_counts_local_days(api, settings, mak
         week.roll(local_today())
         assert worst_first(api) == ["late", "early"]  # (the week's index)
         assert stored_week() == fresh_week(at("2026-11-07 12:00", "America/New_York").date())
+
+
+def test_on_postgresql_a_page_of_the_sort_is_read_through_the_rate_index(api, week_of_runs):
+    if connection.vendor != "postgresql":
+        pytest.skip("a guard of PostgreSQL's plans (DATABASE_URL=postgres://…)")
+    week.roll(local_today())
+    with CaptureQueriesContext(connection) as queries:
+        worst_first(api)
+    (page,) = [q["sql"] for q in queries if "dashboard_week_rates" in q["sql"] and "ORDER BY" in q["sql"]]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as at 10,000 scripts, not 3
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + page)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "week_rates_lowest_first" in plan and "Sort" not in plan, plan
