@@ -21,9 +21,10 @@ from django.db.models import F
 from dashboard_app.models import DailyRuns, RollupZone, WeekRates
 from dashboard_app.rollup import sql, zone
 from scripts_app.dates import local_today
+from scripts_app.models import ENDED_STATUSES
 
 DAYS = 7
-ENDED = ("success", "error", "cancelled")
+ENDED = [str(status) for status in ENDED_STATUSES]  # also the names of the rollup's columns
 # (succeeded, ended, failed) runs of one script.
 Figures = tuple[int, int, int]
 
