@@ -139,10 +139,13 @@ class ExecutionViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: ScriptExecution) -> None:
         # No post_delete receiver on runs (it would make Django delete a script's runs one by
-        # one): a run deleted here has its script's state decided again at once.
+        # one): a run deleted here has its script's state decided again at once, the script's
+        # row locked first, as a save locks it (monitoring.receivers.run_saving).
         with transaction.atomic():
+            script = states.locked(instance.script_id)
             instance.delete()
-            states.evaluate(instance.script_id)
+            if script is not None:
+                states.decide(script)
 
     def matching_run_count(self) -> int:
         """How many executions the list's filters match (they were validated already)."""

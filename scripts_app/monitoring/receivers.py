@@ -2,10 +2,11 @@
 a line or two: monitoring.states decides.
 
 A run saved (ScriptExecution.save runs in a transaction, so a flip commits with the run that
-caused it); a script saved (a schedule set or changed, or switched on again: its due time
-counts from now); scripts written in bulk (rows_changed: the active switches of the admin and
-the API). Runs written in bulk or by raw SQL are not seen here: the script's next check, its
-next saved run or `refresh_stats` puts its state right.
+caused it; its script's row is locked before the run is written); a script saved (a schedule
+set or changed, or switched on again: its due time counts from now); scripts written in bulk
+(rows_changed: the active switches of the admin and the API). Runs written in bulk or by raw
+SQL are not seen here: the script's next check, its next saved run or `refresh_stats` puts its
+state right.
 """
 
 from __future__ import annotations
@@ -16,9 +17,21 @@ from scripts_app.monitoring import states
 WATCHED = ("active", "schedule", "period_seconds", "time_zone")
 
 
-def run_saved(sender, instance, using, **kwargs) -> None:
-    # A ping decides with the script's row it already holds (monitoring.pings).
+def run_saving(sender, instance, using, **kwargs) -> None:
+    # The script's row first, then the run (whose rollup rows the triggers lock), in the order a
+    # ping takes them: the other order deadlocks with a ping of the same script. A ping decides
+    # with the row it already holds (monitoring.pings).
     if not getattr(instance, "state_decided_by_caller", False):
+        instance.locked_script = states.locked(instance.script_id, using=using)
+
+
+def run_saved(sender, instance, using, **kwargs) -> None:
+    if getattr(instance, "state_decided_by_caller", False):
+        return
+    script = instance.__dict__.pop("locked_script", None)
+    if script is not None and script.pk == instance.script_id:
+        states.decide(script, using=using)
+    else:  # saved without run_saving's lock
         states.evaluate(instance.script_id, using=using)
 
 

@@ -17,7 +17,10 @@ watched (`watched_since`) if that is later.
 `evaluate()` is the one place these rules are applied: after every save of a run, inside its
 transaction (monitoring.receivers), by the watcher when a script's `check_at` comes, and for
 every script by `refresh_stats`. It locks the script's row first, so that two writers, or two
-watchers on several hosts, decide one after the other and a flip happens once.
+watchers on several hosts, decide one after the other and a flip happens once. A run's write
+takes that lock before it writes the run (monitoring.receivers), as a ping does: the rollup's
+triggers then lock the run's per-day rows, and two writers that took the two locks in opposite
+orders would deadlock.
 """
 
 from __future__ import annotations
@@ -99,12 +102,19 @@ def evaluate(
     time counts from now. `created`: a new script's first state is where it starts, not a
     change. `skip_locked`: leave a script another watcher is deciding alone.
     """
-    with transaction.atomic(using=using):
-        scripts = Script.objects.using(using).select_for_update(skip_locked=skip_locked)
-        script = scripts.filter(pk=script_id).first()
+    # No savepoint: inside a caller's transaction (a run's save) a failure here fails it all.
+    with transaction.atomic(using=using, savepoint=False):
+        script = locked(script_id, skip_locked=skip_locked, using=using)
         if script is None:
             return None
         return decide(script, now=now, rewatch=rewatch, created=created, using=using)
+
+
+def locked(script_id: int, *, skip_locked: bool = False, using: str = DEFAULT_DB_ALIAS) -> Script | None:
+    """The script, its row locked until the caller's transaction ends (None if there is no such
+    script, or `skip_locked` and another transaction holds it)."""
+    scripts = Script.objects.using(using).select_for_update(skip_locked=skip_locked)
+    return scripts.filter(pk=script_id).first()
 
 
 def decide(
