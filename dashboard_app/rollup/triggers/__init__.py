@@ -22,7 +22,7 @@ BACKENDS: dict[str, ModuleType] = {"postgresql": postgresql, "sqlite": sqlite}
 # The migrations whose SQL the triggers are now, per database: a later one that changes them is
 # named here.
 MIGRATIONS = {
-    "postgresql": "dashboard_app.migrations.0010_week_rates",
+    "postgresql": "dashboard_app.migrations.0011_week_locks_scripts_first",
     "sqlite": "dashboard_app.migrations.0010_week_rates",
 }
 

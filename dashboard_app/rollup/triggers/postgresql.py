@@ -10,7 +10,9 @@ entered, summed per (day, script) row in one upsert, rows in (day, script) order
 concurrent statements lock them in one order. The local day is the date of started_at in the
 zone read from dashboard_rollup_zone at each statement.
 
-The SQL is in migration 0004_rollup_triggers_as_sql.
+The SQL is in migration 0004_rollup_triggers_as_sql; the function is now that of 0011. The
+locks it takes, in order: the rollup's tables (0007), the rows in `scripts` of the scripts
+whose week it moves (0011), then the rollup rows it moves, each table's in key order.
 """
 
 from __future__ import annotations
