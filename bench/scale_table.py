@@ -109,12 +109,23 @@ def _throughput_table(throughput: dict) -> list[str]:
                 f"| {label} | {age}{' (default)' if default else ''} | {_median(pg):,.0f} "
                 f"| {_median(lite):,.0f} | {shown} | {'≥ 0.80' if default else '-'} | {verdict} |"
             )
+        for key, label in (("runs", "CPU per run recorded: web workers + PostgreSQL server"),
+                           ("reads", "CPU per cached read: web workers + PostgreSQL server")):  # fmt: skip
+            cells = [_cpu_cell(measured[side].get("cpu", {}).get(key)) for side in ("postgresql", "sqlite")]
+            lines.append(f"| {label} | {age} | {cells[0]} | {cells[1]} | | | info |")
         errors = {side: measured[side]["errors"] for side in ("postgresql", "sqlite")}
         sources = {side: measured[side]["source"] for side in ("postgresql", "sqlite")}
         lines.append(f"| errors; source of a stats read after the load | {age} | {errors['postgresql']}; "
                      f"{sources['postgresql']} | {errors['sqlite']}; {sources['sqlite']} | | 0 | "
                      f"{'met' if not any(errors.values()) else 'MISSED'} |")  # fmt: skip
     return lines
+
+
+def _cpu_cell(cpu: dict[str, float] | None) -> str:
+    if not cpu or not cpu["done"]:
+        return "n/a"
+    web, database = (cpu[part] / cpu["done"] * 1000 for part in ("web", "database"))
+    return f"{web:.2f} + {database:.2f} ms"
 
 
 def _median(values: list[float]) -> float:

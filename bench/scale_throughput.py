@@ -12,7 +12,10 @@ by the same clients on loopback:
 - cached reads per second: GET /api/dashboard/stats with a token.
 The ratio of a measure is the median over rounds of PostgreSQL ÷ SQLite. It is
 done with CONN_MAX_AGE=0 (a connection per request), then with the production
-default CONN_MAX_AGE=60, whose ratios are the row's verdict.
+default CONN_MAX_AGE=60, whose ratios are the row's verdict. Beside them, the CPU
+each run and each read cost the web server's processes and the PostgreSQL server's
+(bench.process_cpu), summed over the rounds: on a host whose cores the clients, the
+web server and the database share, that is what the rates divide.
 
 gunicorn's sync workers close each connection after its answer, so the
 clients' keep-alive is offered and refused: every request connects anew.
@@ -33,7 +36,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench import scale_schema, scale_seed
+from bench import process_cpu, scale_schema, scale_seed
 from bench.load import drive, free_port, load_tool, request, token_header
 from bench.scale_sizes import ScaleSizes, throughput_name
 from bench.timing import paired_ratio
@@ -186,6 +189,24 @@ def connect_ms(url: str, *, times: int = 30) -> float:
     return sorted(spent)[len(spent) // 2] * 1000
 
 
+class CpuMeter:
+    """The CPU a measure cost the web server (gunicorn and its workers) and the PostgreSQL
+    server (every `postgres` process; the SQLite side's load moves it by nearly nothing)."""
+
+    def __init__(self, web_pid: int) -> None:
+        self.web_pid = web_pid
+        self.web, self.database = process_cpu.tree_seconds(web_pid), process_cpu.named_seconds("postgres")
+
+    def add_to(self, total: dict[str, float], *, done: float) -> None:
+        total["web"] += process_cpu.tree_seconds(self.web_pid) - self.web
+        total["database"] += process_cpu.named_seconds("postgres") - self.database
+        total["done"] += done
+
+
+def _no_cpu() -> dict[str, dict[str, float]]:
+    return {measure: {"web": 0.0, "database": 0.0, "done": 0.0} for measure in ("runs", "reads")}
+
+
 def _cached_source(port: int, token: str) -> str:
     status, _, body = request(port, "/api/dashboard/stats", headers=token_header(token))
     return json.loads(body)["meta"]["source"] if status == 200 else f"HTTP {status}"
@@ -216,9 +237,9 @@ def throughput(server_url: str, zone: str, sizes: ScaleSizes, work: Path) -> dic
                     "by_age": {}}  # fmt: skip
     for age in CONN_MAX_AGES:
         scale_seed.log(f"throughput with CONN_MAX_AGE={age}: PostgreSQL and SQLite side by side")
-        measured = {side: {"runs": [], "reads": [], "errors": 0} for side in urls}
+        measured = {side: {"runs": [], "reads": [], "errors": 0, "cpu": _no_cpu()} for side in urls}
         with ExitStack() as stack:
-            ports = {
+            servers = {
                 side: stack.enter_context(
                     ProductionServer(
                         url=url,
@@ -227,9 +248,10 @@ def throughput(server_url: str, zone: str, sizes: ScaleSizes, work: Path) -> dic
                         workers=sizes.throughput_workers,
                         log_path=work / f"gunicorn-throughput-{side}-{age}.log",
                     )  # fmt: skip
-                ).port
+                )
                 for side, url in urls.items()
             }
+            ports = {side: server.port for side, server in servers.items()}
             for side, port in ports.items():  # warm every worker: imports, connections, the cache row
                 scripts, token = access[side]
                 runs_per_second(port, token, scripts, seconds=1, clients=clients)
@@ -238,11 +260,15 @@ def throughput(server_url: str, zone: str, sizes: ScaleSizes, work: Path) -> dic
                 order = list(urls) if number % 2 == 0 else list(reversed(urls))
                 for side in order:
                     scripts, token = access[side]
+                    cpu = CpuMeter(servers[side].process.pid)
                     runs, failed = runs_per_second(
                         ports[side], token, scripts, seconds=seconds, clients=clients
                     )
+                    cpu.add_to(measured[side]["cpu"]["runs"], done=runs * seconds)
+                    cpu = CpuMeter(servers[side].process.pid)
                     reads = drive(ports[side], "/api/dashboard/stats", token_header(token),
                                   seconds=seconds, connections=clients)  # fmt: skip
+                    cpu.add_to(measured[side]["cpu"]["reads"], done=reads.requests)
                     measured[side]["runs"].append(runs)
                     measured[side]["reads"].append(reads.rps)
                     measured[side]["errors"] += failed + reads.errors
