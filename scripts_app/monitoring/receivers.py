@@ -29,9 +29,9 @@ def run_saved(sender, instance, using, **kwargs) -> None:
     if getattr(instance, "state_decided_by_caller", False):
         return
     script = instance.__dict__.pop("locked_script", None)
-    if script is not None and script.pk == instance.script_id:
+    if script is not None:
         states.decide(script, using=using)
-    else:  # saved without run_saving's lock
+    else:  # no such script when run_saving looked: evaluate() finds none either, or the one made since
         states.evaluate(instance.script_id, using=using)
 
 

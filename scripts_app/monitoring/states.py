@@ -102,7 +102,7 @@ def evaluate(
     time counts from now. `created`: a new script's first state is where it starts, not a
     change. `skip_locked`: leave a script another watcher is deciding alone.
     """
-    # No savepoint: inside a caller's transaction (a run's save) a failure here fails it all.
+    # No savepoint: inside a caller's transaction (a script's save) a failure here fails it all.
     with transaction.atomic(using=using, savepoint=False):
         script = locked(script_id, skip_locked=skip_locked, using=using)
         if script is None:
