@@ -27,7 +27,7 @@ from django.views.generic import CreateView, DeleteView, UpdateView
 from scripts_app import chart, health, history, run_history, script_order
 from scripts_app.dates import local_today
 from scripts_app.forms import ExecutionFilterForm, ScriptForm
-from scripts_app.models import Script, ScriptExecution, State
+from scripts_app.models import RUN_TABLE_FIELDS, Script, ScriptExecution, State
 from scripts_app.monitoring import overview, ping_keys
 from scripts_app.run_history import KnownCountPaginator
 
@@ -79,7 +79,8 @@ def script_list(request: HttpRequest) -> HttpResponse:
 def script_page(request: HttpRequest, pk: int) -> HttpResponse:
     today = local_today()
     script = get_object_or_404(health.with_health(Script.objects.with_last_execution(), today), pk=pk)
-    runs = ScriptExecution.objects.filter(script=script).order_by("-started_at", "-id")[:RECENT_RUNS]
+    runs = ScriptExecution.objects.filter(script=script).only(*RUN_TABLE_FIELDS)
+    runs = runs.order_by("-started_at", "-id")[:RECENT_RUNS]
     per_day = history.runs_per_day(days=SCRIPT_CHART_DAYS, today=today, script_id=pk)
     ping_lines = ping_keys.ping_lines(request, script)
     response = render(
@@ -141,7 +142,7 @@ def execution_list(request: HttpRequest) -> HttpResponse:
         executions, count = ScriptExecution.objects.none(), 0
     else:
         runs = form.run_filter()
-        executions = runs.executions(ScriptExecution.objects.select_related("script"))
+        executions = runs.executions(ScriptExecution.objects.for_run_table())
         count = run_history.count_runs(runs)
     page = KnownCountPaginator(executions, EXECUTIONS_PER_PAGE, count=count).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -119,7 +119,7 @@ def counter_list(request: HttpRequest, key: str) -> HttpResponse:
     rows = counter.list(day)
     if rows.model is ScriptExecution:
         # Counted from the rollup: a day's runs can be a hundred thousand rows.
-        rows = rows.select_related("script")
+        rows = rows.for_run_table()
         count = run_history.count_runs(RunFilter.of(day=day))
         paginator = KnownCountPaginator(rows, ROWS_PER_PAGE, count=count)
     else:

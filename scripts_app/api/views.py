@@ -137,6 +137,13 @@ class ExecutionViewSet(viewsets.ModelViewSet):
     lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
+    def get_queryset(self):
+        # A list reads the columns its rows show; a write loads the whole run (its save
+        # decides the script's state from it).
+        if self.action == "list":
+            return ScriptExecution.objects.for_run_table()
+        return super().get_queryset()
+
     def perform_destroy(self, instance: ScriptExecution) -> None:
         # No post_delete receiver on runs (it would make Django delete a script's runs one by
         # one): a run deleted here has its script's state decided again at once, the script's

@@ -32,6 +32,9 @@ EARLIEST_INSTANT = datetime.min.replace(tzinfo=UTC)
 LATEST_INSTANT = datetime.max.replace(tzinfo=UTC)
 
 
+RUN_TABLE_FIELDS = ("script_id", "status", "started_at", "completed_at", "error_message")
+
+
 class ScriptExecutionQuerySet(models.QuerySet):
     def started_on(self, day: date) -> ScriptExecutionQuerySet:
         """Executions whose started_at falls on a local day (an indexed range)."""
@@ -44,6 +47,12 @@ class ScriptExecutionQuerySet(models.QuerySet):
     def failed_on(self, day: date) -> ScriptExecutionQuerySet:
         """The failed runs behind Script.objects.failed_on(day)."""
         return self.started_on(day).failed()
+
+    def for_run_table(self) -> ScriptExecutionQuerySet:
+        """The columns a list of runs shows (the pages' run_table.html, the API's list), with
+        the script's name: not a run's output, which can be long, nor the script's other
+        columns, which made reading and building a page of 50 rows cost as much as drawing it."""
+        return self.select_related("script").only(*RUN_TABLE_FIELDS, "script__name")
 
 
 class ScriptExecution(models.Model):

@@ -42,4 +42,7 @@ def percentage(rate: float | None) -> str:
 @register.filter
 def status_label(value: str) -> str:
     """A status value as the page's language names it."""
-    return Status(value).label if value in Status.values else value
+    try:
+        return Status(value).label
+    except ValueError:
+        return value
