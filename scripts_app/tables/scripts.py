@@ -136,6 +136,14 @@ class Script(TracksSavedState):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def success_rate(self) -> float | None:
+        """Of the runs started in the last 7 local days that ended, the share that succeeded;
+        None when none ended. Read from health.with_health()'s succeeded_7d and ended_7d (in
+        Python: as an annotation it ran both of their subqueries again for every script)."""
+        ended = getattr(self, "ended_7d", None)
+        return self.succeeded_7d / ended if ended else None
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.updated_at = timezone.now()
         if kwargs.get("update_fields") is not None:

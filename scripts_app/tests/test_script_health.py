@@ -122,3 +122,11 @@ def test_sorting_puts_the_worst_scripts_first(make_script, make_execution):
 
     assert order("failures") == ["broken", "flaky", "calm", "new"]
     assert order("success_rate") == ["broken", "flaky", "calm", "new"]  # no rate: last
+
+
+def test_a_list_reads_each_scripts_last_results_in_one_subquery(busy):
+    # Ten (one per OFFSET) made a page of 50 scripts 500 probes of the runs' index.
+    listed = health.with_health(Script.objects.all(), NOON.astimezone(SEOUL).date())
+    sql = str(listed.query)
+    assert sql.count('FROM "script_executions"') == 1
+    assert "success_rate" not in sql  # worked out from succeeded_7d and ended_7d, not their subqueries again

@@ -86,7 +86,7 @@ def test_a_page_costs_the_same_queries_with_ten_times_the_scripts(api, make_scri
     many = queries_for_a_page()
     assert len(many) == len(few)
     # The health of the page's 5 scripts only, read by id.
-    (page_read,) = [sql for sql in many if "recent_9" in sql]
+    (page_read,) = [sql for sql in many if "recent_statuses" in sql]
     assert re.search(r'WHERE "scripts"."id" IN \(\d+, \d+, \d+, \d+, \d+\)', page_read)
     # Unfiltered, the failed scripts are counted by the day's totals, not row by row.
     assert not [sql for sql in many if "COUNT(" in sql and "dashboard_daily_runs" in sql]
@@ -220,7 +220,7 @@ def test_a_filtered_page_costs_the_same_queries_with_ten_times_the_scripts(api, 
         make_execution(make_script(name=f"many-{n}"), status=Status.SUCCESS)
     many = queries_for_a_page()
     assert len(many) == len(few)
-    (page_read,) = [sql for sql in many if "recent_9" in sql]
+    (page_read,) = [sql for sql in many if "recent_statuses" in sql]
     assert re.search(r'WHERE "scripts"."id" IN \(\d+, \d+, \d+, \d+, \d+\)', page_read)
 
 
