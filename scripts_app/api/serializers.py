@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -16,6 +15,7 @@ from common.api import MAX_ID
 from scripts_app import health
 from scripts_app.dates import local_today
 from scripts_app.models import Script, ScriptExecution, Status
+from scripts_app.monitoring import ping_keys
 from scripts_app.monitoring.schedule import normalize_cron, schedule_errors
 
 INT32 = 2**31
@@ -26,9 +26,23 @@ class LastExecutionSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField()
 
 
-# One instance for every row: a serializer made per row builds (deep-copies) its fields each
-# time, a quarter of a list's time at 50 scripts a page.
-_LAST_EXECUTION = LastExecutionSerializer()
+# An instant as every DateTimeField of the API writes it (ISO 8601 in the current zone).
+_instant = serializers.DateTimeField().to_representation
+
+
+class ReadDirectly:
+    """A serializer whose answer is written out from the row (`answer`) rather than walked
+    field by field: DRF's walk (an attribute lookup and a to_representation per field, and
+    a nested serializer's own) cost a list 27 µs a run and 75 µs a script, most of what a full
+    page of 50 adds to one of a few (bench rows 10j, 10l, 10w). The declared fields still make
+    the schema and read the writes; test_api_answers_as_declared checks both ways agree."""
+
+    def to_representation(self, instance) -> dict[str, Any]:
+        return self.answer(instance)
+
+    def declared_answer(self, instance) -> dict[str, Any]:
+        """The answer DRF's walk of the declared fields gives."""
+        return super().to_representation(instance)
 
 
 class HealthSerializer(serializers.Serializer):
@@ -50,7 +64,7 @@ def _seconds(help_text: str, **kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=-INT32, max_value=INT32 - 1, help_text=help_text, **kwargs)
 
 
-class ScriptSerializer(serializers.ModelSerializer):
+class ScriptSerializer(ReadDirectly, serializers.ModelSerializer):
     description = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
     execution_order = serializers.IntegerField(required=False, min_value=-INT32, max_value=INT32 - 1)
     schedule = serializers.CharField(
@@ -98,6 +112,30 @@ class ScriptSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["state", "next_due", "last_flip_at"]
 
+    def answer(self, script: Script) -> dict[str, Any]:
+        return {
+            "id": script.pk,
+            "name": script.name,
+            "description": script.description,
+            "active": script.active,
+            "execution_order": script.execution_order,
+            "created_at": _instant(script.created_at),
+            "updated_at": _instant(script.updated_at),
+            "last_execution": self.get_last_execution(script),
+            "health": self.get_health(script),
+            "schedule": script.schedule,
+            "period_seconds": script.period_seconds,
+            "grace_seconds": script.grace_seconds,
+            "max_runtime_seconds": script.max_runtime_seconds,
+            "time_zone": script.time_zone,
+            "down_after_failures": script.down_after_failures,
+            "up_after_successes": script.up_after_successes,
+            "state": script.state,
+            "next_due": _instant(script.next_due),
+            "last_flip_at": _instant(script.last_flip_at),
+            "ping_url": self.get_ping_url(script),
+        }
+
     def validate_description(self, value: str | None) -> str:
         return value or ""
 
@@ -129,7 +167,7 @@ class ScriptSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is None or not request.user.has_perm("scripts_app.change_script"):
             return None
-        return request.build_absolute_uri(reverse("ping", args=[script.ping_key]))
+        return ping_keys.ping_url(request, script)
 
     @extend_schema_field(LastExecutionSerializer(allow_null=True))
     def get_last_execution(self, script: Script) -> dict[str, Any] | None:
@@ -139,7 +177,7 @@ class ScriptSerializer(serializers.ModelSerializer):
             last = script.executions.order_by("-started_at", "-id").values("status", "started_at").first()
         if not last or last["status"] is None:
             return None
-        return _LAST_EXECUTION.to_representation(last)
+        return {"status": last["status"], "started_at": _instant(last["started_at"])}
 
     @extend_schema_field(HealthSerializer)
     def get_health(self, script: Script) -> dict:
@@ -181,7 +219,7 @@ class BoundedDateTimeField(serializers.DateTimeField):
             self.fail("overflow")
 
 
-class ExecutionSerializer(serializers.ModelSerializer):
+class ExecutionSerializer(ReadDirectly, serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: BoundedDateTimeField,
@@ -204,6 +242,18 @@ class ExecutionSerializer(serializers.ModelSerializer):
             "duration_ms",
         ]
         extra_kwargs = {"started_at": {"required": False}}
+
+    def answer(self, run: ScriptExecution) -> dict[str, Any]:
+        return {
+            "id": run.pk,
+            "script": run.script_id,
+            "script_name": run.script.name,
+            "status": run.status,
+            "started_at": _instant(run.started_at),
+            "completed_at": _instant(run.completed_at),
+            "error_message": run.error_message,
+            "duration_ms": self.get_duration_ms(run),
+        }
 
     def validate_error_message(self, value: str | None) -> str:
         return value or ""
