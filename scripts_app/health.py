@@ -45,7 +45,9 @@ class JoinedStatuses(Subquery):
     last ten results of a script in one subquery rather than ten (one per OFFSET), which
     cost a list of 50 scripts 500 index probes."""
 
-    template = "(SELECT GROUP_CONCAT(status, ',') FROM (%(subquery)s))"  # SQLite keeps the order
+    # SQLite concatenates the rows of the ordered, limited subquery in its order (its
+    # co-routine yields them so); test_script_health pins the order on both databases.
+    template = "(SELECT GROUP_CONCAT(status, ',') FROM (%(subquery)s))"
     output_field = CharField()
 
     def as_postgresql(self, compiler, connection, **extra_context):
