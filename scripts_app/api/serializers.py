@@ -40,10 +40,6 @@ class ReadDirectly:
     def to_representation(self, instance) -> dict[str, Any]:
         return self.answer(instance)
 
-    def declared_answer(self, instance) -> dict[str, Any]:
-        """The answer DRF's walk of the declared fields gives."""
-        return super().to_representation(instance)
-
 
 class HealthSerializer(serializers.Serializer):
     runs_today = serializers.IntegerField(help_text="Runs started today (local date), any status.")
