@@ -243,7 +243,7 @@ class ExecutionSerializer(ReadDirectly, serializers.ModelSerializer):
         return {
             "id": run.pk,
             "script": run.script_id,
-            "script_name": run.script.name,
+            "script_name": run.name_of_script(),
             "status": run.status,
             "started_at": _instant(run.started_at),
             "completed_at": _instant(run.completed_at),

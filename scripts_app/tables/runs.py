@@ -50,9 +50,11 @@ class ScriptExecutionQuerySet(models.QuerySet):
 
     def for_run_table(self) -> ScriptExecutionQuerySet:
         """The columns a list of runs shows (the pages' run_table.html, the API's list), with
-        the script's name: not a run's output, which can be long, nor the script's other
-        columns, which made reading and building a page of 50 rows cost as much as drawing it."""
-        return self.select_related("script").only(*RUN_TABLE_FIELDS, "script__name")
+        the script's name (`script_name`): not a run's output, which can be long, nor the
+        script's other columns, which made reading and building a page of 50 rows cost as much
+        as drawing it. The name is a joined column, not a Script built beside each run: half
+        the cost of building a row."""
+        return self.only(*RUN_TABLE_FIELDS).annotate(script_name=F("script__name"))
 
 
 class ScriptExecution(models.Model):
@@ -151,3 +153,10 @@ class ScriptExecution(models.Model):
             )
         if self.status == Status.RUNNING and self.completed_at:
             raise ValidationError({"completed_at": _("A running execution has no completion time.")})
+
+    def name_of_script(self) -> str:
+        """The script's name: for_run_table()'s column when the run was read with it, else
+        read through the script."""
+        if "script_name" in self.__dict__:
+            return self.__dict__["script_name"]
+        return self.script.name
