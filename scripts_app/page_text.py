@@ -34,11 +34,12 @@ def script_page_urls() -> Callable[[int], str]:
 _FINER_THAN_MINUTE = set("suUcr")
 
 
-def local_datetimes() -> Callable[[datetime], str]:
-    """An instant as the active language writes a date and time (DATETIME_FORMAT, in the
-    current time zone), each distinct minute formatted once when the format shows nothing
-    finer: the runs on a busy page often started within the same few minutes."""
-    date_format = str(formats.get_format("DATETIME_FORMAT"))
+def local_datetimes(format_name: str = "DATETIME_FORMAT") -> Callable[[datetime], str]:
+    """An instant as the active language writes it in the current time zone (the date
+    filter's `format_name`: DATETIME_FORMAT, TIME_FORMAT…), each distinct minute formatted
+    once when the format shows nothing finer: the runs on a busy page often started within
+    the same few minutes."""
+    date_format = str(formats.get_format(format_name))
     characters = set(dateformat.re_formatchars.findall(date_format))
     to_minute = not (characters & _FINER_THAN_MINUTE)
     written: dict[tuple[datetime, timedelta | None], str] = {}
