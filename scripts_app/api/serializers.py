@@ -3,6 +3,9 @@ the field, never a database error)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -26,8 +29,23 @@ class LastExecutionSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField()
 
 
-# An instant as every DateTimeField of the API writes it (ISO 8601 in the current zone).
-_instant = serializers.DateTimeField().to_representation
+_drf_instant = serializers.DateTimeField().to_representation
+
+
+def _instant(value: datetime | None) -> str | None:
+    """An instant as every DateTimeField of the API writes it: ISO 8601 in the current zone,
+    UTC as Z. DRF's DateTimeField.to_representation, without its lookups of the format and
+    the zone for each value (a third of a script's answer); DRF itself answers what this
+    does not expect (a naive value, one the zone cannot write)."""
+    if not value:
+        return None
+    if value.tzinfo is None:
+        return _drf_instant(value)
+    try:
+        text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    except OverflowError:
+        return _drf_instant(value)
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class ReadDirectly:
@@ -160,10 +178,15 @@ class ScriptSerializer(ReadDirectly, serializers.ModelSerializer):
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_ping_url(self, script: Script) -> str | None:
         """The script's ping URL: a credential, shown only to users who may change the script."""
+        return self._ping_url_of(script) if self._ping_url_of else None
+
+    @cached_property
+    def _ping_url_of(self) -> Callable[[Script], str] | None:
+        # Once a serializer: a list's items share its child (one permission check, one reverse).
         request = self.context.get("request")
-        if request is None or not request.user.has_perm("scripts_app.change_script"):
+        if request is None or not request.user.has_perm(ping_keys.CHANGE_PERMISSION):
             return None
-        return ping_keys.ping_url(request, script)
+        return ping_keys.ping_urls(request)
 
     @extend_schema_field(LastExecutionSerializer(allow_null=True))
     def get_last_execution(self, script: Script) -> dict[str, Any] | None:

@@ -10,7 +10,9 @@ it is not stored by caches (Cache-Control: no-store, set by the view).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -18,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -31,6 +34,8 @@ CHANGE_PERMISSION = "scripts_app.change_script"
 # What healthchecks.io suggests: quiet unless it fails, 10 s at most, retried on a blip.
 CURL = "curl -fsS -m 10 --retry 5 -o /dev/null"
 COMMAND_PLACEHOLDER = "/path/to/command"
+# A key no script holds: where it lands in the reversed URL is where a key goes.
+_ANY_KEY = "ANY-PING-KEY"
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,16 @@ class PingLine:
     line: str
 
 
+def ping_urls(request: HttpRequest) -> Callable[[Script], str]:
+    """Scripts' ping URLs as `request` reaches them, with one `reverse()` for all of them (a
+    list of scripts shows one each): `ping/<str:key>` has one variable part, and a key is
+    URL-safe text (new_ping_key), written into the URL as reverse() quotes it."""
+    before, after = request.build_absolute_uri(reverse("ping", args=[_ANY_KEY])).rsplit(_ANY_KEY, 1)
+    return lambda script: f"{before}{quote(script.ping_key, safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
+
+
 def ping_url(request: HttpRequest, script: Script) -> str:
-    return request.build_absolute_uri(reverse("ping", args=[script.ping_key]))
+    return ping_urls(request)(script)
 
 
 def ping_lines(request: HttpRequest, script: Script) -> list[PingLine]:

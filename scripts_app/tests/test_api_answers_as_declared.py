@@ -100,3 +100,25 @@ def test_the_answers_of_writes_are_the_declared_ones(api, scripts):
     script = health.with_health(Script.objects.with_last_execution(), local_today()).get(pk=scripts[1].pk)
     expected = json.loads(json.dumps(declared_answer(serializer, script)))
     assert changed.json() == {**expected, "ping_url": changed.json()["ping_url"]}
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Seoul", "America/St_Johns", "Pacific/Kiritimati"])
+def test_an_instant_is_written_as_drf_writes_it_in_every_zone(settings, zone):
+    from datetime import UTC, datetime
+
+    from scripts_app.api.serializers import _instant
+
+    settings.TIME_ZONE = zone
+    drf = serializers.DateTimeField().to_representation
+    for value in (
+        None,
+        at("2026-03-08 02:30", "America/New_York"),
+        datetime(2026, 11, 26, 1, 2, 3, 456789, tzinfo=UTC),
+    ):
+        assert _instant(value) == drf(value)
+    naive = at("2026-11-26 01:02", "UTC").replace(tzinfo=None)  # read as the zone's wall time
+    assert _instant(naive) == drf(naive)
+    if zone == "Pacific/Kiritimati":  # the last instant stored is past what +14:00 can write
+        for write in (_instant, drf):
+            with pytest.raises(serializers.ValidationError):
+                write(datetime.max.replace(tzinfo=UTC))

@@ -117,3 +117,15 @@ def test_the_api_refuses_a_viewer(api_client_for, viewer, script):
     response = api_client_for(viewer).post(f"/api/scripts/{script.pk}/ping-key/")
     assert response.status_code == 403
     assert Script.objects.get(pk=script.pk).ping_key == script.ping_key
+
+
+@pytest.mark.parametrize("key", ["Ab3-_x" * 5, "ANY-PING-KEY", "a b", "ü%?#"])
+def test_a_ping_url_is_what_reverse_gives_for_its_key(rf, settings, key):
+    settings.ALLOWED_HOSTS = ["ops.example.com"]
+    from django.urls import reverse
+
+    from scripts_app.monitoring.ping_keys import ping_url
+
+    request = rf.get("/api/scripts/", HTTP_HOST="ops.example.com")
+    script = Script(name="nightly", ping_key=key)
+    assert ping_url(request, script) == request.build_absolute_uri(reverse("ping", args=[key]))
