@@ -1,5 +1,5 @@
 """Text a page repeats on every row, worked out once a page: links to script pages, and
-instants in the language's DATETIME_FORMAT.
+instants in the language's date formats.
 
 A page of 50 runs spent about a third of its rows' cost here (bench rows 10h, 10e): each
 `reverse()` of a script's link walks the URL resolver (10 us), and each date formatted by
