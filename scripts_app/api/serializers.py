@@ -4,7 +4,6 @@ the field, never a database error)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -16,6 +15,7 @@ from rest_framework import serializers
 
 from common.api import MAX_ID
 from scripts_app import health
+from scripts_app.api.instants import instant_text
 from scripts_app.dates import local_today
 from scripts_app.models import Script, ScriptExecution, Status
 from scripts_app.monitoring import ping_keys
@@ -27,25 +27,6 @@ INT32 = 2**31
 class LastExecutionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     started_at = serializers.DateTimeField()
-
-
-_drf_instant = serializers.DateTimeField().to_representation
-
-
-def _instant(value: datetime | None) -> str | None:
-    """An instant as every DateTimeField of the API writes it: ISO 8601 in the current zone,
-    UTC as Z. DRF's DateTimeField.to_representation, without its lookups of the format and
-    the zone for each value (a third of a script's answer); DRF itself answers what this
-    does not expect (a naive value, one the zone cannot write)."""
-    if not value:
-        return None
-    if value.tzinfo is None:
-        return _drf_instant(value)
-    try:
-        text = value.astimezone(timezone.get_current_timezone()).isoformat()
-    except OverflowError:
-        return _drf_instant(value)
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class ReadDirectly:
@@ -133,8 +114,8 @@ class ScriptSerializer(ReadDirectly, serializers.ModelSerializer):
             "description": script.description,
             "active": script.active,
             "execution_order": script.execution_order,
-            "created_at": _instant(script.created_at),
-            "updated_at": _instant(script.updated_at),
+            "created_at": instant_text(script.created_at),
+            "updated_at": instant_text(script.updated_at),
             "last_execution": self.get_last_execution(script),
             "health": self.get_health(script),
             "schedule": script.schedule,
@@ -145,8 +126,8 @@ class ScriptSerializer(ReadDirectly, serializers.ModelSerializer):
             "down_after_failures": script.down_after_failures,
             "up_after_successes": script.up_after_successes,
             "state": script.state,
-            "next_due": _instant(script.next_due),
-            "last_flip_at": _instant(script.last_flip_at),
+            "next_due": instant_text(script.next_due),
+            "last_flip_at": instant_text(script.last_flip_at),
             "ping_url": self.get_ping_url(script),
         }
 
@@ -196,7 +177,7 @@ class ScriptSerializer(ReadDirectly, serializers.ModelSerializer):
             last = script.executions.order_by("-started_at", "-id").values("status", "started_at").first()
         if not last or last["status"] is None:
             return None
-        return {"status": last["status"], "started_at": _instant(last["started_at"])}
+        return {"status": last["status"], "started_at": instant_text(last["started_at"])}
 
     @extend_schema_field(HealthSerializer)
     def get_health(self, script: Script) -> dict:
@@ -268,8 +249,8 @@ class ExecutionSerializer(ReadDirectly, serializers.ModelSerializer):
             "script": run.script_id,
             "script_name": run.name_of_script(),
             "status": run.status,
-            "started_at": _instant(run.started_at),
-            "completed_at": _instant(run.completed_at),
+            "started_at": instant_text(run.started_at),
+            "completed_at": instant_text(run.completed_at),
             "error_message": run.error_message,
             "duration_ms": self.get_duration_ms(run),
         }

@@ -5,7 +5,7 @@ row just written as well as one listed, in the configured zone."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -15,6 +15,7 @@ from rest_framework.test import APIRequestFactory
 
 from conftest import at
 from scripts_app import health
+from scripts_app.api.instants import instant_text
 from scripts_app.api.serializers import ExecutionSerializer, ScriptSerializer
 from scripts_app.dates import local_today
 from scripts_app.models import Script, ScriptExecution, Status
@@ -104,10 +105,6 @@ def test_the_answers_of_writes_are_the_declared_ones(api, scripts):
 
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Seoul", "America/St_Johns", "Pacific/Kiritimati"])
 def test_an_instant_is_written_as_drf_writes_it_in_every_zone(settings, zone):
-    from datetime import UTC, datetime
-
-    from scripts_app.api.serializers import _instant
-
     settings.TIME_ZONE = zone
     drf = serializers.DateTimeField().to_representation
     for value in (
@@ -115,10 +112,10 @@ def test_an_instant_is_written_as_drf_writes_it_in_every_zone(settings, zone):
         at("2026-03-08 02:30", "America/New_York"),
         datetime(2026, 11, 26, 1, 2, 3, 456789, tzinfo=UTC),
     ):
-        assert _instant(value) == drf(value)
+        assert instant_text(value) == drf(value)
     naive = at("2026-11-26 01:02", "UTC").replace(tzinfo=None)  # read as the zone's wall time
-    assert _instant(naive) == drf(naive)
+    assert instant_text(naive) == drf(naive)
     if zone == "Pacific/Kiritimati":  # the last instant stored is past what +14:00 can write
-        for write in (_instant, drf):
+        for write in (instant_text, drf):
             with pytest.raises(serializers.ValidationError):
                 write(datetime.max.replace(tzinfo=UTC))
