@@ -1,5 +1,5 @@
-"""Text a page repeats on every row, worked out once a page: links to script pages, and
-instants in the language's date formats.
+"""Text a list repeats on every row, worked out once a list: URLs that differ only in their
+one argument (script pages, ping URLs), and instants in the language's date formats.
 
 A page of 50 runs spent about a third of its rows' cost here (bench rows 10h, 10e): each
 `reverse()` of a script's link walks the URL resolver (10 us), and each date formatted by
@@ -16,16 +16,21 @@ from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 
 # A script id no database will hold: where it lands in the reversed URL is where an id goes.
-_ANY_ID = 987654321987
+_ANY_ID = "987654321987"
+
+
+def reversed_around(view_name: str, marker: str) -> tuple[str, str]:
+    """What `reverse(view_name)` writes before and after its one argument: reversed once with
+    `marker` as the argument and split at the marker's last occurrence (a prefix such as
+    SCRIPT_NAME cannot hold it after the argument). The caller writes each argument in the
+    marker's place as reverse() would (digits for an id, quoted text for a key)."""
+    before, after = reverse(view_name, args=[marker]).rsplit(marker, 1)
+    return before, after
 
 
 def script_page_urls() -> Callable[[int], str]:
-    """The URL of a script's page from its id, with one `reverse()` for all of them.
-
-    `scripts/<int:pk>/` has one variable part, an integer written as digits, so a script's
-    URL is the reversed URL of any id with that id put in its place (the last occurrence:
-    a prefix such as SCRIPT_NAME cannot hold the marker after it)."""
-    before, after = reverse("script-page", args=[_ANY_ID]).rsplit(str(_ANY_ID), 1)
+    """The URL of a script's page from its id, with one `reverse()` for all of them."""
+    before, after = reversed_around("script-page", _ANY_ID)
     return lambda script_id: f"{before}{int(script_id)}{after}"
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from scripts_app.models import Script
+from scripts_app.page_text import reversed_around
 from scripts_app.tables.scripts import new_ping_key
 
 logger = logging.getLogger(__name__)
@@ -47,9 +48,10 @@ class PingLine:
 
 def ping_urls(request: HttpRequest) -> Callable[[Script], str]:
     """Scripts' ping URLs as `request` reaches them, with one `reverse()` for all of them (a
-    list of scripts shows one each): `ping/<str:key>` has one variable part, and a key is
-    URL-safe text (new_ping_key), written into the URL as reverse() quotes it."""
-    before, after = request.build_absolute_uri(reverse("ping", args=[_ANY_KEY])).rsplit(_ANY_KEY, 1)
+    list of scripts shows one each): a key is URL-safe text (new_ping_key), written into the
+    URL as reverse() quotes it."""
+    before, after = reversed_around("ping", _ANY_KEY)
+    before = request.build_absolute_uri(before)
     return lambda script: f"{before}{quote(script.ping_key, safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
 
 
@@ -66,8 +68,9 @@ def ping_lines(request: HttpRequest, script: Script) -> list[PingLine]:
         PingLine("success", gettext_lazy("When it has run (a success):"), f"{CURL} {url}"),
         PingLine(
             "after_command",
-            gettext_lazy("After a command, reporting its exit status (0 is a success, anything else a "
-                         "failure):"),  # fmt: skip
+            gettext_lazy(
+                "After a command, reporting its exit status (0 is a success, anything else a failure):"
+            ),  # fmt: skip
             f"{COMMAND_PLACEHOLDER}; {CURL} {url}/$?",
         ),
         PingLine(
@@ -95,7 +98,10 @@ def regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
     regenerate(script.pk)
     messages.success(
         request,
-        _("“%(name)s” has new ping URLs; the old ones answer 404 from now on. Update the cron lines that "
-          "use them.") % {"name": script.name},  # fmt: skip
+        _(
+            "“%(name)s” has new ping URLs; the old ones answer 404 from now on. Update the cron lines that "
+            "use them."
+        )
+        % {"name": script.name},  # fmt: skip
     )
     return redirect(reverse("script-page", args=[script.pk]) + "#ping-urls")
