@@ -68,9 +68,8 @@ def ping_lines(request: HttpRequest, script: Script) -> list[PingLine]:
         PingLine("success", gettext_lazy("When it has run (a success):"), f"{CURL} {url}"),
         PingLine(
             "after_command",
-            gettext_lazy(
-                "After a command, reporting its exit status (0 is a success, anything else a failure):"
-            ),  # fmt: skip
+            gettext_lazy("After a command, reporting its exit status (0 is a success, anything else a "
+                         "failure):"),  # fmt: skip
             f"{COMMAND_PLACEHOLDER}; {CURL} {url}/$?",
         ),
         PingLine(
@@ -98,10 +97,7 @@ def regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
     regenerate(script.pk)
     messages.success(
         request,
-        _(
-            "“%(name)s” has new ping URLs; the old ones answer 404 from now on. Update the cron lines that "
-            "use them."
-        )
-        % {"name": script.name},  # fmt: skip
+        _("“%(name)s” has new ping URLs; the old ones answer 404 from now on. Update the cron lines that "
+          "use them.") % {"name": script.name},  # fmt: skip
     )
     return redirect(reverse("script-page", args=[script.pk]) + "#ping-urls")
