@@ -127,6 +127,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "options": "-c jit=off",  # short statements: compiling a plan cost seconds at 10,000 scripts
     }.items():
         DATABASES["default"]["OPTIONS"].setdefault(option, value)
+    if envbool("DATABASE_PREPARED_STATEMENTS", True):
+        # Parameters bound by the server, and a statement run five times on a connection
+        # prepared: parsed and planned once, then only executed. The requests that repeat all
+        # day (a token, the counters, a run written) cost PostgreSQL about half the CPU
+        # (docs/benchmarks-scale.md). Off (0) behind a pooler that cannot keep prepared
+        # statements (PgBouncer in transaction mode without max_prepared_statements).
+        DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     # A file, not :memory:, so that tests can use WAL and several processes.

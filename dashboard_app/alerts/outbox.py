@@ -71,7 +71,7 @@ def _queue(
 # Each row's event id is a fresh random (version 4) UUID, made by the database.
 _WANTS_EVENT = {
     "sqlite": "EXISTS (SELECT 1 FROM json_each(c.events) e WHERE e.value = %(event)s)",
-    "postgresql": "c.events @> jsonb_build_array(%(event)s::text)",
+    "postgresql": "c.events @> jsonb_build_array(%(event)s::varchar)",
 }
 _RANDOM_UUID = {
     # Django keeps a UUID on SQLite as 32 hex digits: random ones, with the version digit 4 and
