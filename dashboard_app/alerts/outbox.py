@@ -69,6 +69,9 @@ def _queue(
 # Written out, as reading the channels and inserting through the ORM cost a flip more than
 # recording its run does (bench row 19d; scripts_app.monitoring.states says the same of its reads).
 # Each row's event id is a fresh random (version 4) UUID, made by the database.
+# The event is one parameter used twice, so both uses have one type: PostgreSQL, binding the
+# parameters itself (settings: DATABASE_PREPARED_STATEMENTS), refuses varchar in one and text in
+# the other.
 _WANTS_EVENT = {
     "sqlite": "EXISTS (SELECT 1 FROM json_each(c.events) e WHERE e.value = %(event)s)",
     "postgresql": "c.events @> jsonb_build_array(%(event)s::varchar)",
