@@ -25,7 +25,7 @@ def reversed_around(view_name: str, marker: str) -> tuple[str, str]:
     SCRIPT_NAME cannot hold it after the argument). The caller writes each argument in the
     marker's place as reverse() would (digits for an id, quoted text for a key)."""
     before, after = reverse(view_name, args=[marker]).rsplit(marker, 1)
-    return before, after
+    return before, after  # unpacked: a marker absent from the URL fails here, not in the caller
 
 
 def script_page_urls() -> Callable[[int], str]:

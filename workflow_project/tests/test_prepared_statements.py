@@ -27,9 +27,8 @@ def test_prepared_statements_can_be_switched_off_for_a_pooler(monkeypatch):
 
 
 def test_sqlite_has_no_such_options(monkeypatch, tmp_path):
-    options = settings_for(monkeypatch, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")["DATABASES"][
-        "default"
-    ]["OPTIONS"]
+    settings = settings_for(monkeypatch, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    options = settings["DATABASES"]["default"]["OPTIONS"]
     assert "server_side_binding" not in options and "prepare_threshold" not in options
 
 
